@@ -1,0 +1,34 @@
+"""The app factory: builds a FastAPI application from explicit settings, opening the store on start-up."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from ipgraph import __version__
+from ipgraph.settings import Settings
+from ipgraph.store.base import Store
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Create the ipgraph application; ``store`` lets tests hand in one they opened themselves."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from ipgraph.store import open_store
+
+        owned = store is None
+        app.state.store = open_store(settings) if owned else store
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(title="ipgraph", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    if store is not None:
+        app.state.store = store
+    return app

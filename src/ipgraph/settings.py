@@ -1,0 +1,111 @@
+"""Settings: the only module that reads the environment.
+
+Every setting is a field of :class:`Settings` with a ``help`` text; the README's settings table lists them all
+(a test keeps the two in step). Environment variables are named ``IPGRAPH_`` plus the field name in capitals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from ipgraph.errors import SettingsError
+
+ENV_PREFIX = "IPGRAPH_"
+StoreMode = Literal["embedded", "remote"]
+
+
+def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" reads best in the field list
+    if isinstance(default, tuple | list):
+        return field(default_factory=lambda: tuple(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an operator can choose; built by the CLI or by tests and passed down, never global."""
+
+    data_dir: Path = _setting(Path("var"), "Directory holding the store, tokens and report receipts.")
+    project_dir: Path = _setting(
+        Path(__file__).resolve().parents[2],
+        "Directory holding ontology/, data/, shapes/ and queries/ (the project checkout).",
+    )
+    host: str = _setting("127.0.0.1", "Address `ipgraph serve` listens on.")
+    port: int = _setting(8000, "Port `ipgraph serve` listens on.")
+    base_iri: str = _setting(
+        "https://w3id.org/ipgraph/", "Base of every published IRI; requests for /id/… and /def are answered from it."
+    )
+    public_url: str = _setting("", "The URL this service is reached at, for links in descriptions (empty: from the request).")
+    store_mode: StoreMode = _setting("embedded", "`embedded` (pyoxigraph on disk) or `remote` (a SPARQL 1.1 server).")
+    remote_query_url: str = _setting("", "Remote mode: the SPARQL query endpoint.")
+    remote_update_url: str = _setting("", "Remote mode: the SPARQL update endpoint.")
+    remote_store_url: str = _setting("", "Remote mode: the Graph Store HTTP Protocol endpoint.")
+    query_timeout: float = _setting(5.0, "Seconds a SPARQL query may run before it is stopped.")
+    row_limit: int = _setting(10000, "Most result rows returned; a cut result says so in the response.")
+    read_only: bool = _setting(False, "Refuse every write (SPARQL update, Graph Store writes, report submissions).")
+    admin_token: str = _setting("", "Bearer token for SPARQL update and Graph Store writes (empty: writes refused).")
+    allowed_service_endpoints: tuple[str, ...] = _setting(
+        (), "Comma-separated IRIs that SERVICE, LOAD or FROM may fetch; nothing else is ever fetched."
+    )
+    cors_origins: tuple[str, ...] = _setting(("*",), "Comma-separated origins allowed by CORS.")
+    max_body_bytes: int = _setting(5 * 1024 * 1024, "Largest request body accepted (413 beyond).")
+    validation_timeout: float = _setting(20.0, "Seconds parsing and validating one report may take.")
+    max_concurrent_validations: int = _setting(4, "Reports validated at the same time; more wait, then get 503.")
+    load_examples: bool = _setting(False, "Load data/examples/ into the examples graph on first start.")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``IPGRAPH_*`` variables, then apply explicit overrides (CLI flags)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for spec in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + spec.name.upper())
+            if raw is not None:
+                values[spec.name] = _convert(spec, raw)
+        values.update({name: value for name, value in overrides.items() if value is not None})
+        return cls(**values)
+
+    def __post_init__(self) -> None:
+        if self.store_mode not in get_args(StoreMode):
+            raise SettingsError(f"store_mode must be one of {get_args(StoreMode)}, not {self.store_mode!r}")
+        if self.store_mode == "remote" and not self.remote_query_url:
+            raise SettingsError("store_mode 'remote' needs remote_query_url (IPGRAPH_REMOTE_QUERY_URL)")
+        if not self.base_iri.endswith("/"):
+            raise SettingsError(f"base_iri must end with '/': {self.base_iri!r}")
+
+
+def _convert(spec: dataclasses.Field[Any], raw: str) -> Any:
+    kind = type(spec.default) if spec.default is not dataclasses.MISSING else tuple
+    name = ENV_PREFIX + spec.name.upper()
+    try:
+        if kind is bool:
+            lowered = raw.strip().lower()
+            if lowered not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(raw)
+            return lowered in {"1", "true", "yes"}
+        if kind is tuple:
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if kind in (int, float):
+            return kind(raw)
+        if issubclass(kind, Path):
+            return Path(raw)
+        return raw
+    except ValueError as error:
+        raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from error
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for every setting, as the README documents them."""
+    rows = []
+    for spec in dataclasses.fields(Settings):
+        default = spec.default if spec.default is not dataclasses.MISSING else spec.default_factory()  # type: ignore[misc]
+        if spec.name == "project_dir":
+            default = "the checkout"
+        elif isinstance(default, tuple):
+            default = ",".join(default)
+        rows.append((ENV_PREFIX + spec.name.upper(), str(default), spec.metadata["help"]))
+    return rows

@@ -1,0 +1,133 @@
+"""What every store engine offers the rest of ipgraph (embedded pyoxigraph, or a remote SPARQL 1.1 server).
+
+Internal callers work with rdflib terms and graphs; the SPARQL endpoint asks for results already serialised
+in the client's format (:meth:`Store.execute`), so the engine's fast serialisers answer the protocol path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from rdflib import Dataset, Graph
+from rdflib.term import Identifier, URIRef
+
+ResultKind = Literal["bindings", "boolean", "graph"]
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One SPARQL query as the protocol delivers it (SPARQL 1.1 Protocol §2.1)."""
+
+    query: str
+    media_type: str
+    default_graph_uris: Sequence[str] = ()
+    named_graph_uris: Sequence[str] = ()
+    bindings: Mapping[str, Identifier] = field(default_factory=dict)
+    timeout: float | None = None
+    row_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A query's answer, serialised: ``truncated`` says the row limit cut it."""
+
+    kind: ResultKind
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """One SPARQL update as the protocol delivers it (SPARQL 1.1 Protocol §2.2)."""
+
+    update: str
+    using_graph_uris: Sequence[str] = ()
+    using_named_graph_uris: Sequence[str] = ()
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class GraphChange:
+    """Replace (``replace=True``) or extend one named graph; a list of these is written atomically."""
+
+    graph: URIRef
+    data: Graph
+    replace: bool = True
+
+
+Row = dict[str, Identifier]
+
+
+class Store(Protocol):
+    """The operations ipgraph needs from a quad store; each engine implements all of them."""
+
+    def select(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> list[Row]:
+        """Run a SELECT with variables pre-bound to RDF terms; unbound variables are absent from a row."""
+        ...
+
+    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None) -> bool:
+        """Run an ASK query."""
+        ...
+
+    def construct(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        ...
+
+    def execute(self, request: QueryRequest) -> QueryOutcome:
+        """Run a protocol query and serialise its result in ``request.media_type``."""
+        ...
+
+    def update(self, request: UpdateRequest) -> None:
+        """Run a SPARQL update atomically: all of it or none of it."""
+        ...
+
+    def graph_names(self) -> list[URIRef]:
+        """The named graphs that hold at least one triple."""
+        ...
+
+    def read_graph(self, name: URIRef | None) -> Graph:
+        """A copy of one named graph (``None``: the default graph)."""
+        ...
+
+    def write(self, changes: Sequence[GraphChange]) -> None:
+        """Apply every change or none: the only way report submissions and Graph Store writes reach the store."""
+        ...
+
+    def drop_graph(self, name: URIRef) -> bool:
+        """Delete a named graph; ``False`` when it did not exist."""
+        ...
+
+    def dataset(self) -> Dataset:
+        """A copy of every quad, for dumps and validation (small datasets only)."""
+        ...
+
+    def load_file(self, path: Path, graph: URIRef, media_type: str | None = None) -> int:
+        """Bulk-load a file into a named graph, returning the number of triples added."""
+        ...
+
+    def triple_count(self, graph: URIRef | None = None) -> int:
+        """Triples in one named graph, or quads in the whole store when ``graph`` is ``None``."""
+        ...
+
+    def transaction_lock(self) -> AbstractContextManager[None]:
+        """Serialises read-modify-write sequences (report versions) within this process."""
+        ...
+
+    def close(self) -> None:
+        """Release files and connections."""
+        ...
+
+
+def iter_rows(rows: list[Row], *names: str) -> Iterator[tuple[Identifier | None, ...]]:
+    """Yield the named columns of each row, ``None`` where unbound."""
+    for row in rows:
+        yield tuple(row.get(name) for name in names)
