@@ -19,7 +19,7 @@ ENV_PREFIX = "IPGRAPH_"
 StoreMode = Literal["embedded", "remote"]
 
 
-def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" reads best in the field list
+def _setting(default: Any, help: str) -> Any:
     if isinstance(default, tuple | list):
         return field(default_factory=lambda: tuple(default), metadata={"help": help})
     return field(default=default, metadata={"help": help})
@@ -39,7 +39,9 @@ class Settings:
     base_iri: str = _setting(
         "https://w3id.org/ipgraph/", "Base of every published IRI; requests for /id/… and /def are answered from it."
     )
-    public_url: str = _setting("", "The URL this service is reached at, for links in descriptions (empty: from the request).")
+    public_url: str = _setting(
+        "", "The URL this service is reached at, for links in descriptions (empty: from the request)."
+    )
     store_mode: StoreMode = _setting("embedded", "`embedded` (pyoxigraph on disk) or `remote` (a SPARQL 1.1 server).")
     remote_query_url: str = _setting("", "Remote mode: the SPARQL query endpoint.")
     remote_update_url: str = _setting("", "Remote mode: the SPARQL update endpoint.")
@@ -89,8 +91,10 @@ def _convert(spec: dataclasses.Field[Any], raw: str) -> Any:
             return lowered in {"1", "true", "yes"}
         if kind is tuple:
             return tuple(part.strip() for part in raw.split(",") if part.strip())
-        if kind in (int, float):
-            return kind(raw)
+        if kind is int:
+            return int(raw)
+        if kind is float:
+            return float(raw)
         if issubclass(kind, Path):
             return Path(raw)
         return raw
@@ -102,7 +106,7 @@ def settings_table() -> list[tuple[str, str, str]]:
     """(environment variable, default, help) for every setting, as the README documents them."""
     rows = []
     for spec in dataclasses.fields(Settings):
-        default = spec.default if spec.default is not dataclasses.MISSING else spec.default_factory()  # type: ignore[misc]
+        default = spec.default if spec.default is not dataclasses.MISSING else spec.default_factory()  # type: ignore[operator]
         if spec.name == "project_dir":
             default = "the checkout"
         elif isinstance(default, tuple):

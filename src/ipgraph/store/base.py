@@ -72,7 +72,9 @@ class Store(Protocol):
         """Run a SELECT with variables pre-bound to RDF terms; unbound variables are absent from a row."""
         ...
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None) -> bool:
+    def ask(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> bool:
         """Run an ASK query."""
         ...
 
