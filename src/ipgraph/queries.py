@@ -167,7 +167,7 @@ def _parse_parameter(query: str, spec: str) -> Parameter:
             f"canned query {query!r}: parameter line {spec!r} must read 'name: type [= default] [-- help]' "
             f"with type one of {', '.join(PARAMETER_TYPES)}"
         )
-    return Parameter(match["name"], match["type"], match["default"], (match["help"] or "").strip())  # type: ignore[arg-type]
+    return Parameter(match["name"], match["type"], match["default"], (match["help"] or "").strip())
 
 
 def _query_form(name: str, text: str) -> TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]:

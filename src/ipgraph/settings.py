@@ -81,7 +81,7 @@ class Settings:
 
 
 def _convert(spec: dataclasses.Field[Any], raw: str) -> Any:
-    kind = type(spec.default) if spec.default is not dataclasses.MISSING else tuple
+    kind: type = type(spec.default) if spec.default is not dataclasses.MISSING else tuple
     name = ENV_PREFIX + spec.name.upper()
     try:
         if kind is bool:
