@@ -1,0 +1,252 @@
+"""The one list of media types, file extensions and format names ipgraph speaks, and HTTP content negotiation.
+
+Every module that reads or writes RDF or SPARQL results looks its format up here, so a media type is spelt
+once. :func:`negotiate` implements proactive negotiation on ``Accept`` (RFC 9110 §12.5.1): q-values, wildcards,
+the most specific matching range deciding an offer's quality, and the server's order breaking ties.
+
+>>> negotiate("text/csv;q=0.5, application/sparql-results+json", RESULT_FORMATS).name
+'json'
+>>> negotiate("image/png", RESULT_FORMATS) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Literal
+
+from ipgraph.errors import InputError
+
+FormatKind = Literal["results", "graph", "dataset"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialisation: its short name (for ``?format=``), media types, file extensions and rdflib name.
+
+    ``kind`` says what it can carry: SPARQL ``results`` (SELECT/ASK), a ``graph`` of triples, or a ``dataset``
+    of quads (a dataset format can also carry a single graph).
+    """
+
+    name: str
+    media_type: str
+    kind: FormatKind
+    extensions: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    rdflib_name: str | None = None
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """The canonical media type first, then the accepted aliases."""
+        return (self.media_type, *self.aliases)
+
+    def content_type(self) -> str:
+        """The ``Content-Type`` header value to answer with (textual formats say their charset)."""
+        if self.media_type.startswith("text/") or self.media_type in _UTF8_APPLICATION_TYPES:
+            return f"{self.media_type}; charset=utf-8"
+        return self.media_type
+
+    def carries_triples(self) -> bool:
+        """True for formats that can hold an RDF graph (graph and dataset formats)."""
+        return self.kind in ("graph", "dataset")
+
+
+_UTF8_APPLICATION_TYPES = frozenset(
+    {
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "application/n-triples",
+        "application/n-quads",
+        "application/trig",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/problem+json",
+    }
+)
+
+# SPARQL 1.1 Query Results JSON, XML, CSV and TSV Formats.
+SPARQL_JSON = Format(
+    "json", "application/sparql-results+json", "results", (".srj",), ("application/json",), ("srj",)
+)
+SPARQL_XML = Format(
+    "xml", "application/sparql-results+xml", "results", (".srx",), ("application/xml", "text/xml"), ("srx",)
+)
+SPARQL_CSV = Format("csv", "text/csv", "results", (".csv",))
+SPARQL_TSV = Format("tsv", "text/tab-separated-values", "results", (".tsv",))
+
+# RDF 1.1 serialisations.
+TURTLE = Format(
+    "turtle", "text/turtle", "graph", (".ttl",), ("application/x-turtle",), ("ttl",), rdflib_name="turtle"
+)
+N_TRIPLES = Format(
+    "ntriples", "application/n-triples", "graph", (".nt",), (), ("nt", "n-triples"), rdflib_name="nt"
+)
+JSON_LD = Format(
+    "jsonld", "application/ld+json", "graph", (".jsonld",), ("application/json",), ("json-ld", "json"),
+    rdflib_name="json-ld",
+)
+RDF_XML = Format(
+    "rdfxml", "application/rdf+xml", "graph", (".rdf", ".owl"), ("application/xml", "text/xml"),
+    ("rdf", "xml", "rdf-xml", "owl"), rdflib_name="xml",
+)
+TRIG = Format("trig", "application/trig", "dataset", (".trig",), (), (), rdflib_name="trig")
+N_QUADS = Format(
+    "nquads", "application/n-quads", "dataset", (".nq",), (), ("nq", "n-quads"), rdflib_name="nquads"
+)
+
+#: Formats for SELECT and ASK answers, the server's preference first (SPARQL 1.1 Protocol §2.1.6).
+RESULT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
+#: Formats for CONSTRUCT and DESCRIBE answers and Graph Store GET, the server's preference first.
+GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, TRIG, N_QUADS)
+#: Formats the Service Description is offered in.
+DESCRIPTION_FORMATS: tuple[Format, ...] = (TURTLE, RDF_XML, JSON_LD, N_TRIPLES)
+#: Formats a request body may carry RDF in (Graph Store, report uploads).
+INPUT_FORMATS: tuple[Format, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, TRIG, N_QUADS)
+ALL_FORMATS: tuple[Format, ...] = RESULT_FORMATS + GRAPH_FORMATS
+
+#: SPARQL 1.1 Protocol §2.1.2 to §2.2.2: the request body media types.
+SPARQL_QUERY_MEDIA_TYPE = "application/sparql-query"
+SPARQL_UPDATE_MEDIA_TYPE = "application/sparql-update"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_FORM_MEDIA_TYPE = "multipart/form-data"
+#: RFC 9457 problem details.
+PROBLEM_JSON_MEDIA_TYPE = "application/problem+json"
+HTML_MEDIA_TYPE = "text/html"
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    """One element of an ``Accept`` header."""
+
+    type: str
+    subtype: str
+    params: tuple[tuple[str, str], ...]
+    quality: float
+
+    @property
+    def specificity(self) -> int:
+        """RFC 9110 §12.5.1: ``*/*`` < ``type/*`` < ``type/subtype`` < ``type/subtype;param``."""
+        if self.type == "*":
+            return 0
+        if self.subtype == "*":
+            return 1
+        return 3 if self.params else 2
+
+    def matches(self, media_type: str) -> bool:
+        """Whether this range covers ``media_type`` (parameters on the range are ignored except for ranking)."""
+        kind, _, sub = media_type.partition("/")
+        return self.type in ("*", kind) and self.subtype in ("*", sub)
+
+
+def parse_media_type(header: str | None) -> tuple[str, dict[str, str]]:
+    """Split a ``Content-Type`` value into its lower-cased media type and parameters.
+
+    >>> parse_media_type('text/turtle; charset="UTF-8"')
+    ('text/turtle', {'charset': 'UTF-8'})
+    """
+    if not header:
+        return "", {}
+    main, *raw_params = header.split(";")
+    params: dict[str, str] = {}
+    for raw in raw_params:
+        name, sep, value = raw.partition("=")
+        if sep:
+            params[name.strip().lower()] = value.strip().strip('"')
+    return main.strip().lower(), params
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """Parse an ``Accept`` header (several headers joined by commas); malformed ranges are skipped."""
+    ranges: list[MediaRange] = []
+    for element in (header or "").split(","):
+        media_type, params = parse_media_type(element)
+        kind, slash, sub = media_type.partition("/")
+        if not slash or not kind or not sub or (kind == "*" and sub != "*"):
+            continue
+        quality = 1.0
+        raw_quality = params.pop("q", None)
+        if raw_quality is not None:
+            try:
+                quality = min(max(float(raw_quality), 0.0), 1.0)
+            except ValueError:
+                continue
+        ranges.append(MediaRange(kind, sub, tuple(sorted(params.items())), quality))
+    return ranges
+
+
+def _quality(ranges: Sequence[MediaRange], media_type: str) -> float:
+    matching = [candidate for candidate in ranges if candidate.matches(media_type)]
+    if not matching:
+        return 0.0
+    best = max(candidate.specificity for candidate in matching)
+    return max(candidate.quality for candidate in matching if candidate.specificity == best)
+
+
+def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
+    """The offer the client prefers, or ``None`` when it accepts none of them (HTTP 406).
+
+    No ``Accept`` header (or an empty one) means anything goes: the first offer, the server's default.
+    An offer is reachable by any of its media types, so ``Accept: application/json`` gets SPARQL JSON for a
+    SELECT and JSON-LD for a CONSTRUCT.
+    """
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offers[0] if offers else None
+    best: Format | None = None
+    best_quality = 0.0
+    for offer in offers:
+        quality = max(_quality(ranges, media_type) for media_type in offer.media_types)
+        if quality > best_quality:
+            best, best_quality = offer, quality
+    return best
+
+
+def accepts_html(accept: str | None) -> bool:
+    """Whether a browser asked for HTML explicitly (not merely through ``*/*``)."""
+    return any(
+        candidate.type == "text" and candidate.subtype == "html" and candidate.quality > 0
+        for candidate in parse_accept(accept)
+    )
+
+
+def format_by_name(name: str, offers: Iterable[Format]) -> Format | None:
+    """Find an offer by its ``?format=`` name, an alternative name, an extension or a media type."""
+    wanted = name.strip().lower()
+    for offer in offers:
+        if (
+            wanted == offer.name
+            or wanted in offer.names
+            or wanted in offer.media_types
+            or f".{wanted}" in offer.extensions
+        ):
+            return offer
+    return None
+
+
+def format_for_media_type(media_type: str, offers: Iterable[Format] = ALL_FORMATS) -> Format | None:
+    """The format a ``Content-Type`` names (parameters ignored), among ``offers``."""
+    wanted, _ = parse_media_type(media_type)
+    for offer in offers:
+        if wanted in offer.media_types:
+            return offer
+    return None
+
+
+def format_for_path(path: str | PurePath, offers: Iterable[Format] = INPUT_FORMATS) -> Format | None:
+    """The format a file's extension implies (``plan.ttl`` → Turtle), among ``offers``."""
+    suffix = PurePath(path).suffix.lower()
+    for offer in offers:
+        if suffix in offer.extensions:
+            return offer
+    return None
+
+
+class UnsupportedMediaTypeError(InputError):
+    """A request body's ``Content-Type`` is missing or not one this operation reads (HTTP 415)."""
+
+
+class NotAcceptableError(InputError):
+    """No format the client accepts can carry this answer (HTTP 406)."""

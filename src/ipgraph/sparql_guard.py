@@ -1,0 +1,236 @@
+"""Refuse SPARQL that would make the service fetch a URL: SERVICE, LOAD, and FROM/USING of unknown graphs.
+
+The check parses the request (rdflib's SPARQL grammar), resolves prefixes and relative IRIs, and walks the
+syntax tree, so comments, strings and odd spacing cannot hide an operation from it. It also yields the query
+form, which content negotiation needs before the query runs, and positions for syntax errors.
+
+An IRI passes when an operator listed it in ``allowed_service_endpoints``; a FROM/FROM NAMED/USING IRI (and the
+protocol's ``default-graph-uri`` and friends, which mean the same, SPARQL 1.1 Protocol §2.1.4/§2.2.3) also
+passes when it names a graph the store holds, or, in an update, a graph that same update writes.
+SERVICE and LOAD always need the allow-list: the store engines would really fetch them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import rdflib.plugins.sparql
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.algebra import translatePrologue
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Prologue
+from rdflib.term import URIRef, Variable
+
+from ipgraph.errors import ForbiddenFetchError, InputError, QuerySyntaxError
+
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+ALLOW_SETTING = "IPGRAPH_ALLOWED_SERVICE_ENDPOINTS"
+
+_FORMS: dict[str, QueryForm] = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    """What may be named: the operator's allow-list, and a way to learn the store's graphs when needed."""
+
+    allowed_iris: Collection[str] = ()
+    store_graphs: Callable[[], Collection[str]] = frozenset
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the guard, with its form (it decides which result formats apply)."""
+
+    form: QueryForm
+    dataset_iris: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckedUpdate:
+    """An update that passed the guard; ``declares_dataset`` is true when it has USING or WITH clauses."""
+
+    declares_dataset: bool
+    written_graphs: tuple[str, ...] = ()
+
+
+def check_query(
+    text: str,
+    policy: GuardPolicy,
+    *,
+    base_iri: str | None = None,
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+) -> CheckedQuery:
+    """Parse ``text`` and refuse it if it names something the service would have to fetch.
+
+    Raises :class:`QuerySyntaxError` (with line and column) or :class:`ForbiddenFetchError`.
+    """
+    tree = _parse(parseQuery, text)
+    prologue = _prologue(tree[0], base_iri)
+    query = tree[1]
+    form = _FORMS.get(query.name)
+    if form is None:  # pragma: no cover - the grammar has exactly four query forms
+        raise QuerySyntaxError(f"unknown query form {query.name}")
+    _refuse_services(query, prologue, policy)
+    dataset = [
+        str(_resolve(prologue, _clause_iri(clause)))
+        for clause in dict.get(query, "datasetClause") or ()
+    ]
+    _require_known_graphs("FROM", dataset, policy, ())
+    _require_known_graphs("default-graph-uri/named-graph-uri", [*default_graph_uris, *named_graph_uris], policy, ())
+    return CheckedQuery(form=form, dataset_iris=tuple(dataset))
+
+
+def check_update(
+    text: str,
+    policy: GuardPolicy,
+    *,
+    base_iri: str | None = None,
+    using_graph_uris: Sequence[str] = (),
+    using_named_graph_uris: Sequence[str] = (),
+) -> CheckedUpdate:
+    """Parse an update and refuse LOAD, SERVICE and USING of graphs that are neither stored nor written here.
+
+    SPARQL 1.1 Protocol §2.2.3: protocol ``using-graph-uri``/``using-named-graph-uri`` together with USING,
+    USING NAMED or WITH in the update is an error.
+    """
+    tree = _parse(parseUpdate, text)
+    prologue: Prologue | None = None
+    declares_dataset = False
+    using: list[str] = []
+    written: list[str] = []
+    for raw_prologue, operation in zip(tree.prologue, tree.request, strict=False):
+        prologue = _prologue(raw_prologue, base_iri, prologue)
+        if operation.name == "Load":
+            _refuse_unless_allowed("LOAD", str(_resolve(prologue, operation["iri"])), policy)
+        _refuse_services(operation, prologue, policy)
+        written.extend(_written_graphs(operation, prologue))
+        if dict.get(operation, "withClause") is not None:
+            declares_dataset = True
+        for clause in dict.get(operation, "using") or ():
+            declares_dataset = True
+            using.append(str(_resolve(prologue, _clause_iri(clause))))
+    if declares_dataset and (using_graph_uris or using_named_graph_uris):
+        raise InputError(
+            "using-graph-uri/using-named-graph-uri cannot be combined with USING, USING NAMED or WITH in the "
+            "update (SPARQL 1.1 Protocol §2.2.3); give the dataset in one place"
+        )
+    _require_known_graphs("USING", using, policy, written)
+    _require_known_graphs(
+        "using-graph-uri/using-named-graph-uri", [*using_graph_uris, *using_named_graph_uris], policy, written
+    )
+    return CheckedUpdate(declares_dataset=declares_dataset, written_graphs=tuple(dict.fromkeys(written)))
+
+
+def forbid_engine_fetching() -> None:
+    """Stop rdflib's own SPARQL engine from loading FROM graphs off the web (it does by default).
+
+    pyoxigraph and remote servers treat FROM as the name of a stored graph; rdflib would dereference it.
+    """
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
+def _parse(parser: Callable[[str], Any], text: str) -> Any:
+    try:
+        return parser(text)
+    except ParseBaseException as error:
+        raise QuerySyntaxError(
+            f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}",
+            line=error.lineno,
+            column=error.col,
+        ) from None
+    except (RecursionError, ValueError, TypeError) as error:
+        raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+
+
+def _prologue(raw: Any, base_iri: str | None, previous: Prologue | None = None) -> Prologue:
+    try:
+        return translatePrologue(raw, base_iri, None, previous)
+    except Exception as error:  # rdflib raises bare Exception for an unknown prefix
+        raise QuerySyntaxError(f"SPARQL error in the prologue: {error}") from None
+
+
+def _resolve(prologue: Prologue, term: Any) -> URIRef | Variable:
+    if isinstance(term, Variable):
+        return term
+    try:
+        resolved = prologue.absolutize(term)
+    except Exception as error:  # "Unknown namespace prefix" is a bare Exception in rdflib
+        raise QuerySyntaxError(f"SPARQL error: {error}") from None
+    if not isinstance(resolved, URIRef | Variable):  # pragma: no cover - grammar allows only IRIs here
+        raise QuerySyntaxError(f"expected an IRI, found {resolved!r}")
+    return resolved
+
+
+def _nodes(root: Any) -> Iterator[CompValue]:
+    """Every grammar node under ``root``, without recursion (a deep query must not overflow the stack)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node
+            stack.extend(dict.values(node))
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
+
+
+def _refuse_services(root: Any, prologue: Prologue, policy: GuardPolicy) -> None:
+    for node in _nodes(root):
+        if node.name == "ServiceGraphPattern":
+            target = _resolve(prologue, node["term"])
+            if isinstance(target, Variable):
+                raise ForbiddenFetchError(
+                    f"SERVICE {target.n3()} is refused: a SERVICE endpoint must be a fixed IRI listed in "
+                    f"{ALLOW_SETTING}; ipgraph never fetches a URL because a query named it"
+                )
+            _refuse_unless_allowed("SERVICE", str(target), policy)
+
+
+def _refuse_unless_allowed(keyword: str, iri: str, policy: GuardPolicy) -> None:
+    if iri not in policy.allowed_iris:
+        raise ForbiddenFetchError(
+            f"{keyword} <{iri}> is refused: ipgraph never fetches a URL because a query named it. "
+            f"An operator can allow this IRI by adding it to {ALLOW_SETTING}."
+        )
+
+
+def _require_known_graphs(keyword: str, iris: Sequence[str], policy: GuardPolicy, written: Sequence[str]) -> None:
+    pending = [iri for iri in iris if iri not in policy.allowed_iris and iri not in written]
+    if not pending:
+        return
+    stored = set(policy.store_graphs())
+    for iri in pending:
+        if iri not in stored:
+            raise ForbiddenFetchError(
+                f"{keyword} <{iri}> names a graph this store does not hold, and ipgraph never fetches graphs "
+                f"from the web. Use one of the named graphs listed in the service description (GET /sparql), "
+                f"or ask an operator to add the IRI to {ALLOW_SETTING}."
+            )
+
+
+def _clause_iri(clause: CompValue) -> Any:
+    """The IRI of a FROM/FROM NAMED/USING/USING NAMED clause."""
+    return dict.get(clause, "default") or dict.get(clause, "named")
+
+
+def _written_graphs(operation: CompValue, prologue: Prologue) -> Iterator[str]:
+    """Graphs an update operation inserts into or creates, so later USING of them in the same request passes."""
+    if operation.name == "Create":
+        yield str(_resolve(prologue, operation["graphiri"]))
+    if operation.name in ("Add", "Copy", "Move"):
+        target = operation["graph"][-1]
+        if target != "DEFAULT":
+            yield str(_resolve(prologue, target))
+    for node in _nodes(dict.get(operation, "insert") if operation.name == "Modify" else operation):
+        if node.name == "QuadsNotTriples" and not isinstance(dict.get(node, "term"), Variable):
+            yield str(_resolve(prologue, node["term"]))
+        if node.name == "GraphOrDefault" and dict.get(node, "graphiri") is not None:
+            yield str(_resolve(prologue, node["graphiri"]))
