@@ -1,0 +1,325 @@
+"""The embedded engine: a pyoxigraph (RocksDB) store on disk, owned by this process.
+
+Writes and untimed internal queries go straight to the read-write store. Protocol queries and any query with a
+deadline run in :class:`~ipgraph.store.worker.QueryPool` workers, which read an immutable snapshot of the
+store (a RocksDB checkpoint made by ``Store.backup``: hard links, milliseconds). A read-only RocksDB open of
+a directory another process is writing is undefined behaviour; a checkpoint nobody writes is not. A new
+snapshot is taken lazily, on the first query after a write.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+from rdflib.term import Identifier, URIRef
+
+from ipgraph.errors import InputError, RdfSyntaxError, StoreUnavailableError
+from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
+from ipgraph.store.evaluation import QueryTask, evaluate, syntax_error
+from ipgraph.store.sparql_text import add_using_clauses
+from ipgraph.store.terms import from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
+from ipgraph.store.worker import QueryPool
+
+#: Quads handed to the engine per transaction while bulk loading (bounds memory, paces progress reports).
+LOAD_CHUNK = 50_000
+
+ProgressCallback = Callable[[int], None]
+IriRewrite = tuple[str, str]
+
+
+class EmbeddedStore:
+    """A persistent store under ``path``; queries with a deadline run in ``workers`` worker processes.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     store = EmbeddedStore(Path(tmp), workers=1)
+    ...     store.ask("ASK { ?s ?p ?o }")
+    ...     store.close()
+    False
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        workers: int = 2,
+        query_timeout: float | None = None,
+        row_limit: int | None = None,
+    ) -> None:
+        self.path = path
+        self.query_timeout = query_timeout
+        self.row_limit = row_limit
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._store = ox.Store(str(path / "store"))
+        except OSError as error:
+            raise StoreUnavailableError(
+                f"cannot open the store in {path / 'store'}: {error}. Another ipgraph process may be using this "
+                "data directory (stop it, choose another --data-dir, or query the running service with --endpoint)"
+            ) from error
+        self._snapshots = path / "snapshots"
+        shutil.rmtree(self._snapshots, ignore_errors=True)  # left by an earlier run; no worker uses them
+        self._snapshots.mkdir()
+        self._write_lock = threading.RLock()
+        self._snapshot_lock = threading.Lock()
+        self._generation = 0
+        self._snapshot_generation: int | None = None
+        self._transaction_lock = threading.RLock()
+        self._pool: QueryPool | None = None
+        self._pool_size = workers
+        self._pool_lock = threading.Lock()
+
+    # -- queries ------------------------------------------------------------------------------------------
+
+    def select(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> list[Row]:
+        """Run a SELECT with variables pre-bound to RDF terms; unbound variables are absent from a row."""
+        rows: list[Row] = self._run(QueryTask("select", query, dict(bindings or {})), timeout)
+        return rows
+
+    def ask(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> bool:
+        """Run an ASK query."""
+        answer: bool = self._run(QueryTask("ask", query, dict(bindings or {})), timeout)
+        return answer
+
+    def construct(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        graph: Graph = self._run(QueryTask("construct", query, dict(bindings or {})), timeout)
+        return graph
+
+    def execute(self, request: QueryRequest) -> QueryOutcome:
+        """Run a protocol query in a worker and serialise it; ``timeout``/``row_limit`` default to the store's.
+
+        When ``media_type`` does not suit the result (Turtle for a SELECT), the kind's default is written
+        and named in the outcome's ``media_type``.
+        """
+        task = QueryTask(
+            "execute",
+            request.query,
+            dict(request.bindings),
+            request.media_type,
+            tuple(request.default_graph_uris),
+            tuple(request.named_graph_uris),
+            request.row_limit if request.row_limit is not None else self.row_limit,
+        )
+        timeout = request.timeout if request.timeout is not None else self.query_timeout
+        outcome: QueryOutcome = self._in_worker(task, timeout)
+        return outcome
+
+    def _run(self, task: QueryTask, timeout: float | None) -> Any:
+        if timeout is None:
+            return evaluate(self._store, task)
+        return self._in_worker(task, timeout)
+
+    def _in_worker(self, task: QueryTask, timeout: float | None) -> Any:
+        generation, snapshot = self._current_snapshot()
+        try:
+            return self.pool.run(task, str(snapshot), generation, timeout)
+        finally:
+            self._remove_unused_snapshots()
+
+    @property
+    def pool(self) -> QueryPool:
+        """The worker processes, started on first use (a CLI query that needs none never starts them)."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = QueryPool(self._pool_size)
+            return self._pool
+
+    def _current_snapshot(self) -> tuple[int, Path]:
+        with self._snapshot_lock:
+            generation = self._generation
+            target = self._snapshots / str(generation)
+            if self._snapshot_generation != generation:
+                with self._write_lock:
+                    generation = self._generation
+                    target = self._snapshots / str(generation)
+                    if not target.exists():
+                        self._store.backup(str(target))
+                self._snapshot_generation = generation
+            return generation, target
+
+    def _remove_unused_snapshots(self) -> None:
+        with self._snapshot_lock:
+            keep = self.pool.generations_in_use() | {self._snapshot_generation}
+            for directory in self._snapshots.iterdir():
+                if directory.name.isdigit() and int(directory.name) not in keep:
+                    shutil.rmtree(directory, ignore_errors=True)
+
+    # -- writes -------------------------------------------------------------------------------------------
+
+    def update(self, request: UpdateRequest) -> None:
+        """Run a SPARQL update atomically: all of it or none of it (the engine applies it in one transaction).
+
+        The engine cannot interrupt an update, so ``timeout`` is not enforced here.
+        """
+        text = add_using_clauses(request.update, request.using_graph_uris, request.using_named_graph_uris)
+        self._write(lambda: self._store.update(text))
+
+    def write(self, changes: Sequence[GraphChange]) -> None:
+        """Apply every change or none: one SPARQL update of DROP SILENT GRAPH and a single INSERT DATA."""
+        if not changes:
+            return
+        drops = [f"DROP SILENT GRAPH {to_ox(change.graph)} ;\n" for change in changes if change.replace]
+        blocks = []
+        for change in changes:
+            lines = (str(quad.triple) + " ." for quad in graph_to_quads(change.data, None))
+            blocks.append(f"GRAPH {to_ox(change.graph)} {{\n" + "\n".join(lines) + "\n}")
+        # One INSERT DATA: a blank node label may not be shared between operations (SPARQL 1.1 Update §3.1.1).
+        text = "".join(drops) + "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
+        self._write(lambda: self._store.update(text))
+
+    def drop_graph(self, name: URIRef) -> bool:
+        """Delete a named graph; ``False`` when it held no triple."""
+        with self._write_lock:
+            existed = self._graph_has_triples(to_ox(name))  # type: ignore[arg-type]
+            if existed or self._store.contains_named_graph(to_ox(name)):  # type: ignore[arg-type]
+                self._write(lambda: self._store.remove_graph(to_ox(name)))  # type: ignore[arg-type]
+            return existed
+
+    def load_file(
+        self,
+        path: Path,
+        graph: URIRef,
+        media_type: str | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+        iri_rewrite: IriRewrite | None = None,
+    ) -> int:
+        """Bulk-load a file into a named graph, returning the number of triples read from it.
+
+        The file is added in transactions of :data:`LOAD_CHUNK` quads; ``progress`` is called with the running
+        count. ``iri_rewrite`` = (old base, new base) rewrites IRIs starting with the old base.
+        """
+        rdf_format = _file_format(path, media_type)
+        graph_name = to_ox_graph_name(graph)
+        try:
+            parsed = ox.parse(
+                path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
+            )
+            quads = (ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in parsed)
+            if iri_rewrite is not None:
+                quads = (_rewrite_quad(quad, *iri_rewrite) for quad in quads)
+            return self._extend_in_chunks(quads, progress)
+        except SyntaxError as error:
+            raise RdfSyntaxError(f"{path}: {error}") from None
+        except OSError as error:
+            raise StoreUnavailableError(f"cannot load {path}: {error}") from error
+
+    def _extend_in_chunks(self, quads: Iterator[ox.Quad], progress: ProgressCallback | None) -> int:
+        total = 0
+        with self._write_lock:
+            try:
+                while chunk := list(islice(quads, LOAD_CHUNK)):
+                    self._store.extend(chunk)
+                    total += len(chunk)
+                    if progress is not None:
+                        progress(total)
+            finally:
+                self._generation += 1
+        return total
+
+    def _write(self, operation: Callable[[], object]) -> None:
+        with self._write_lock:
+            try:
+                operation()
+            except SyntaxError as error:
+                raise syntax_error(error) from None
+            except OSError as error:
+                raise StoreUnavailableError(f"the store could not be written: {error}") from error
+            except (RuntimeError, ValueError) as error:
+                raise InputError(f"the update failed: {error}") from None
+            self._generation += 1
+
+    def transaction_lock(self) -> AbstractContextManager[None]:
+        """Serialises read-modify-write sequences (report versions) within this process."""
+        return self._transaction_lock  # type: ignore[return-value]
+
+    # -- reads --------------------------------------------------------------------------------------------
+
+    def graph_names(self) -> list[URIRef]:
+        """The named graphs that hold at least one triple, sorted."""
+        names = [name for name in self._store.named_graphs() if self._graph_has_triples(name)]
+        return sorted(URIRef(name.value) for name in names if isinstance(name, ox.NamedNode))
+
+    def read_graph(self, name: URIRef | None) -> Graph:
+        """A copy of one named graph (``None``: the default graph)."""
+        graph = Graph(identifier=name) if name is not None else Graph()
+        return triples_to_graph(self._store.quads_for_pattern(None, None, None, to_ox_graph_name(name)), graph)
+
+    def dataset(self) -> Dataset:
+        """A copy of every quad, for dumps and validation (small datasets only)."""
+        dataset = Dataset()
+        for quad in self._store:
+            name = quad.graph_name
+            context = dataset.default_context if isinstance(name, ox.DefaultGraph) else dataset.graph(from_ox(name))
+            context.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+        return dataset
+
+    def dump(self, output: Path | None, media_type: str, graph: URIRef | None = None) -> bytes | None:
+        """Write the whole dataset (quad formats) or one graph with the engine's serialiser; bytes if no output."""
+        rdf_format = _file_format(Path("out"), media_type)
+        from_graph = to_ox_graph_name(graph) if graph is not None or not rdf_format.supports_datasets else None
+        if from_graph is None:
+            # The dataset formats take every quad; named graphs keep their names.
+            return self._store.dump(None if output is None else str(output), rdf_format)
+        return self._store.dump(None if output is None else str(output), rdf_format, from_graph=from_graph)
+
+    def triple_count(self, graph: URIRef | None = None) -> int:
+        """Triples in one named graph, or quads in the whole store when ``graph`` is ``None``."""
+        if graph is None:
+            return len(self._store)
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {to_ox(graph)} {{ ?s ?p ?o }} }}"
+        solutions = self._store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101 - a SELECT answers with solutions
+        count = next(iter(solutions))[0]
+        return int(count.value) if isinstance(count, ox.Literal) else 0
+
+    def _graph_has_triples(self, name: ox.NamedNode | ox.BlankNode) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, name)), None) is not None
+
+    def close(self) -> None:
+        """Stop the workers and release the store's files."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+        self._store.flush()
+        shutil.rmtree(self._snapshots, ignore_errors=True)
+
+
+def _file_format(path: Path, media_type: str | None) -> ox.RdfFormat:
+    """The RDF format named by a media type, or guessed from the file extension."""
+    found = None
+    if media_type:
+        found = ox.RdfFormat.from_media_type(media_type)
+    elif path.suffix:
+        found = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+    if found is None:
+        raise InputError(
+            f"cannot tell the RDF format of {path.name} ({media_type or 'no media type'}); "
+            "name it .ttl, .nt, .nq, .trig, .rdf or .jsonld, or give the format"
+        )
+    return found
+
+
+def _rewrite_quad(quad: ox.Quad, old: str, new: str) -> ox.Quad:
+    def rewrite(term: Any) -> Any:
+        if isinstance(term, ox.NamedNode) and term.value.startswith(old):
+            return ox.NamedNode(new + term.value[len(old) :])
+        return term
+
+    return ox.Quad(rewrite(quad.subject), rewrite(quad.predicate), rewrite(quad.object), rewrite(quad.graph_name))

@@ -1,0 +1,149 @@
+"""Just enough SPARQL lexing to bind values and place dataset clauses without a full parser.
+
+A full parse costs tens of milliseconds per query in Python; these functions only need to know where the
+top-level keywords and braces are, skipping strings, IRIs and comments, so a value inside a literal or an IRI
+can never be mistaken for syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from rdflib.term import BNode, Identifier, Literal, URIRef
+
+from ipgraph.errors import InputError
+
+# SPARQL 1.1 Query §19.8 grammar terminals, reduced to what separates syntax from data.
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\s]*>)
+    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+    | (?P<word>[A-Za-z_][\w.\-]*(?::[\w.\-%\\]*)?|:[\w.\-%\\]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<open>\{)
+    | (?P<close>\})
+    | (?P<other>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A lexical token with its position in the text and the brace depth it sits at."""
+
+    kind: str
+    text: str
+    start: int
+    depth: int
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """Yield the tokens of a query or update; an unterminated string ends the scan quietly."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind == "comment":
+            continue
+        if kind == "close":
+            depth -= 1
+        yield Token(kind, match.group(), match.start(), depth)
+        if kind == "open":
+            depth += 1
+
+
+def _keyword(token: Token) -> str:
+    return token.text.upper() if token.kind == "word" else ""
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether the query names its own dataset with FROM or FROM NAMED (SPARQL 1.1 Query §13.2)."""
+    return any(_keyword(token) == "FROM" and token.depth == 0 for token in tokens(query))
+
+
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
+def iri_text(value: str) -> str:
+    """An IRI in SPARQL syntax; characters IRIREF forbids are refused rather than escaped (§19.8 [139])."""
+    if re.search(r'[<>"{}|^`\\\x00-\x20]', value):
+        raise InputError(f"{value!r} is not a valid IRI")
+    return f"<{value}>"
+
+
+def term_text(term: Identifier) -> str:
+    """An RDF term in SPARQL syntax, escaped so no value can end the term early (§19.7 string escapes)."""
+    if isinstance(term, URIRef):
+        return iri_text(str(term))
+    if isinstance(term, Literal):
+        quoted = '"' + "".join(_STRING_ESCAPES.get(char, char) for char in str(term)) + '"'
+        if term.language:
+            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
+                raise InputError(f"{term.language!r} is not a language tag")
+            return f"{quoted}@{term.language}"
+        if term.datatype is not None:
+            return f"{quoted}^^{iri_text(str(term.datatype))}"
+        return quoted
+    if isinstance(term, BNode):
+        raise InputError("a blank node cannot be bound as a query parameter; use an IRI")
+    raise InputError(f"cannot bind {term!r}: only IRIs and literals are values")
+
+
+def values_block(bindings: Mapping[str, Identifier]) -> str:
+    """``VALUES (?a ?b) { (term term) }``: one row, its shape fixed by the variable names alone."""
+    names = []
+    for name in bindings:
+        bare = name.lstrip("?$")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", bare):
+            raise InputError(f"{name!r} is not a usable variable name")
+        names.append(f"?{bare}")
+    row = " ".join(term_text(value) for value in bindings.values())
+    return f"VALUES ({' '.join(names)}) {{ ({row}) }}"
+
+
+def bind_values(query: str, bindings: Mapping[str, Identifier]) -> str:
+    """The query with its variables bound by a VALUES block opening the WHERE group.
+
+    A VALUES block after the whole query would join after projection and so not constrain a variable the
+    query does not select; inside the WHERE group it constrains the pattern itself (SPARQL 1.1 Query §10.2.1).
+    """
+    if not bindings:
+        return query
+    block = values_block(bindings)
+    top = [token for token in tokens(query) if token.depth == 0]
+    where = next((i for i, token in enumerate(top) if _keyword(token) == "WHERE"), None)
+    candidates = top[where + 1 :] if where is not None else top
+    if where is None and any(_keyword(token) == "CONSTRUCT" for token in top):
+        candidates = []  # the first group of CONSTRUCT is its template, not its pattern
+    brace = next((token for token in candidates if token.kind == "open"), None)
+    if brace is None:
+        return f"{query}\n{block}"
+    cut = brace.start + 1
+    return f"{query[:cut]} {block} {query[cut:]}"
+
+
+def add_using_clauses(update: str, using: Sequence[str], using_named: Sequence[str]) -> str:
+    """Apply the protocol's ``using-graph-uri``/``using-named-graph-uri`` to every DELETE/INSERT … WHERE.
+
+    SPARQL 1.1 Protocol §2.2.3: the parameters act as USING/USING NAMED clauses; an update that has its own
+    USING or WITH together with them is an error.
+    """
+    if not using and not using_named:
+        return update
+    top = [token for token in tokens(update) if token.depth == 0]
+    if any(_keyword(token) in {"USING", "WITH"} for token in top):
+        raise InputError("using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in the update")
+    clauses = " ".join(
+        [f"USING {iri_text(iri)}" for iri in using] + [f"USING NAMED {iri_text(iri)}" for iri in using_named]
+    )
+    cuts = []
+    for previous, token in zip([None, *top], top, strict=False):
+        if _keyword(token) == "WHERE" and (previous is None or _keyword(previous) != "DELETE"):
+            cuts.append(token.start)
+    for cut in reversed(cuts):
+        update = f"{update[:cut]}{clauses} {update[cut:]}"
+    return update
