@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ipgraph import __version__
+from ipgraph.api import resources
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 
@@ -31,4 +32,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     if store is not None:
         app.state.store = store
+    app.include_router(resources.router)
     return app

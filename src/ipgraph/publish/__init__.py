@@ -1,0 +1,1 @@
+"""Linked-data publication: resource descriptions, dataset metadata (VoID, DCAT), dumps and the site's pages."""

@@ -1,0 +1,79 @@
+"""Fixtures for the publication tests: a real on-disk store loaded with the project's own files, and the app
+serving it through a real uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from ipgraph.api import create_app
+from ipgraph.settings import Settings
+from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.vocab import GRAPH, ONTOLOGY_GRAPH
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def load_project_files(store: EmbeddedStore, project: Path = PROJECT) -> None:
+    """Load ontology/*.ttl and data/*.ttl into their named graphs (docs/model.md, "Named graphs")."""
+    for path in sorted((project / "ontology").glob("*.ttl")):
+        store.load_file(path, ONTOLOGY_GRAPH)
+    for path in sorted((project / "data").glob("*.ttl")):
+        store.load_file(path, GRAPH[path.stem])
+
+
+@pytest.fixture(scope="session")
+def plan_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    """An embedded store on disk holding the ontology and the plan data."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("plan-store"), workers=1)
+    load_project_files(store)
+    yield store
+    store.close()
+
+
+@dataclass(frozen=True)
+class Service:
+    """A running ipgraph service: its root URL and the settings it was built with."""
+
+    url: str
+    settings: Settings
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def serve_in_thread(settings: Settings, store: EmbeddedStore) -> Iterator[Service]:
+    """Run the app under uvicorn on a free port until the generator is closed."""
+    port = free_port()
+    config = uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield Service(f"http://127.0.0.1:{port}", settings)
+    finally:
+        server.should_exit = True
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def plan_service(plan_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The app on a real uvicorn, serving ``plan_store`` with the default published base."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("plan-data"), project_dir=PROJECT)
+    yield from serve_in_thread(settings, plan_store)
