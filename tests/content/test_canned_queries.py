@@ -1,0 +1,228 @@
+"""Every canned query parses, answers, and its answer matches what Plan 160/KH-UBND says (CQ1–CQ19).
+
+The queries run on a real on-disk embedded store loaded with the project's files, exactly as the service
+runs them (union default graph, parameters bound as RDF terms).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from ipgraph.queries import CannedQuery, load_canned_queries
+from ipgraph.store.base import Row
+from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.vocab import GRAPH, IPR
+
+PROJECT = Path(__file__).resolve().parents[2]
+QUERIES = load_canned_queries(PROJECT / "queries")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore(tmp_path_factory.mktemp("canned-store"), workers=1)
+    for path in sorted((PROJECT / "ontology").glob("*.ttl")):
+        store.load_file(path, GRAPH["ontology"])
+    for path in sorted((PROJECT / "data").glob("*.ttl")):
+        store.load_file(path, GRAPH[path.stem])
+    yield store
+    store.close()
+
+
+def run(store: EmbeddedStore, name: str, **params: str) -> list[Row]:
+    query: CannedQuery = QUERIES[name]
+    return store.select(query.text, query.bind(params))
+
+
+def text(row: Row, name: str) -> str:
+    return str(row.get(name, ""))
+
+
+def org(slug: str) -> URIRef:
+    return URIRef(IPR["org-" + slug])
+
+
+def test_every_query_has_titles_in_both_languages_and_answers(store: EmbeddedStore) -> None:
+    assert len(QUERIES) >= 17
+    for name, query in QUERIES.items():
+        assert query.title("vi") != query.title("en"), f"{name} lacks a Vietnamese title"
+        assert query.form == "SELECT"
+        assert run(store, name), f"{name} returned no rows"
+
+
+def test_cq1_agencies_and_their_duty_counts(store: EmbeddedStore) -> None:
+    counts = {row["agency"]: int(row["duties"]) for row in run(store, "count_duties_by_agency")}  # type: ignore[call-overload]
+    assert counts == {
+        org("so-khoa-hoc-va-cong-nghe"): 5,
+        org("so-nong-nghiep-va-phat-trien-nong-thon"): 5,
+        org("so-van-hoa-the-thao-va-du-lich"): 4,
+        org("so-cong-thuong"): 2,
+        org("so-thong-tin-va-truyen-thong"): 1,
+        org("so-tai-chinh"): 1,
+        org("so-ke-hoach-va-dau-tu"): 1,
+        org("so-giao-duc-va-dao-tao"): 2,
+        org("so-lao-dong-thuong-binh-va-xa-hoi"): 2,
+        org("cong-an-tinh"): 2,
+        org("cuc-quan-ly-thi-truong-tinh"): 2,
+        org("chi-cuc-hai-quan-thai-binh"): 2,
+        org("hoi-nong-dan-tinh"): 2,
+        org("hoi-lien-hiep-phu-nu-tinh"): 2,
+        org("doan-thanh-nien-tinh"): 2,
+        org("lien-minh-hop-tac-xa-tinh"): 2,
+        org("ubnd-huyen-thanh-pho"): 4,
+        org("dai-phat-thanh-va-truyen-hinh-thai-binh"): 1,
+        org("bao-thai-binh"): 1,
+    }
+
+
+def test_cq2_plant_variety_rights(store: EmbeddedStore) -> None:
+    answer = {(row["agency"], text(row, "reference")) for row in run(store, "plant_variety_responsibility")}
+    assert answer == {
+        (org("so-nong-nghiep-va-phat-trien-nong-thon"), "V.2.a"),
+        (org("so-nong-nghiep-va-phat-trien-nong-thon"), "V.2.b"),
+        (org("ubnd-huyen-thanh-pho"), "V.11.c"),
+    }
+
+
+def test_cq3_focal_point(store: EmbeddedStore) -> None:
+    rows = run(store, "plan_focal_point")
+    assert {(row["focal_point"], row["reports_to"]) for row in rows} == {
+        (org("so-khoa-hoc-va-cong-nghe"), org("ubnd-tinh-thai-binh"))
+    }
+    assert "V.1.a" in {text(row, "reference") for row in rows}
+
+
+def test_cq4_targets_for_2025(store: EmbeddedStore) -> None:
+    rows = {text(row, "reference"): row for row in run(store, "list_targets", year="2025")}
+    assert set(rows) == {"II.2.1.a.b1", "II.2.1.a.b2", "II.2.1.a.b3", "II.2.1.b"}
+    assert float(rows["II.2.1.a.b1"]["exact"]) == 100  # type: ignore[arg-type]
+    assert "basic" in text(rows["II.2.1.a.b1"], "level_en").lower()
+    assert float(rows["II.2.1.a.b3"]["minimum"]) == 250  # type: ignore[arg-type]
+    assert (float(rows["II.2.1.b"]["minimum"]), float(rows["II.2.1.b"]["maximum"])) == (8, 10)  # type: ignore[arg-type]
+    assert rows["II.2.1.a.b2"]["qualitative"] == Literal(True)
+
+
+def test_cq5_targets_for_2030(store: EmbeddedStore) -> None:
+    rows = {text(row, "reference"): row for row in run(store, "list_targets", year="2030")}
+    assert set(rows) == {"II.2.2.a.b1", "II.2.2.a.b2", "II.2.2.a.b3", "II.2.2.a.b4", "II.2.2.b", "II.2.2.b.b1"}
+    bounds = {ref: (row.get("minimum"), row.get("maximum")) for ref, row in rows.items()}
+    assert float(bounds["II.2.2.a.b3"][0]) == 350  # type: ignore[arg-type]
+    assert tuple(map(float, bounds["II.2.2.a.b4"])) == (3, 5)  # type: ignore[arg-type]
+    assert tuple(map(float, bounds["II.2.2.b"])) == (10, 12)  # type: ignore[arg-type]
+    assert tuple(map(float, bounds["II.2.2.b.b1"])) == (1, 2)  # type: ignore[arg-type]
+    assert "in-depth" in text(rows["II.2.2.a.b1"], "level_en").lower()
+
+
+def test_cq6_coordination(store: EmbeddedStore) -> None:
+    pairs = {(text(row, "reference"), row["lead"], row["partner"]) for row in run(store, "coordination_duties")}
+    dost = org("so-khoa-hoc-va-cong-nghe")
+    assert ("V.6", org("so-tai-chinh"), dost) in pairs
+    assert ("V.7", org("so-ke-hoach-va-dau-tu"), dost) in pairs
+    assert ("V.7", org("so-ke-hoach-va-dau-tu"), org("so-tai-chinh")) in pairs
+    assert ("V.8.b", org("so-giao-duc-va-dao-tao"), org("so-van-hoa-the-thao-va-du-lich")) in pairs
+    assert ("V.12", org("dai-phat-thanh-va-truyen-hinh-thai-binh"), dost) in pairs
+
+
+def test_cq7_funding(store: EmbeddedStore) -> None:
+    rows = run(store, "funding_duties")
+    allocation = {text(row, "reference") for row in rows if row["kind"] == IPR["topic-funding-allocation"]}
+    advice = {text(row, "reference") for row in rows if row["kind"] == IPR["topic-budget-advice"]}
+    assert allocation == {"V.2.e", "V.3.d", "V.11.b"}
+    assert advice == {"V.6", "V.7"}
+
+
+def test_cq8_enforcement_tasks_in_order(store: EmbeddedStore) -> None:
+    rows = run(store, "tasks_in_section")
+    assert [text(row, "number") for row in rows] == ["a", "b", "c", "d", "đ", "e"]
+    assert text(rows[4], "text_vi").startswith("Khuyến khích doanh nghiệp, tổ chức, cá nhân chủ động tự bảo vệ")
+
+
+def test_cq9_national_decisions(store: EmbeddedStore) -> None:
+    rows = run(store, "national_decisions")
+    assert [(text(row, "number"), text(row, "date")) for row in rows] == [
+        ("1068/QĐ-TTg", "2019-08-22"),
+        ("2205/QĐ-TTg", "2020-12-24"),
+    ]
+    assert {text(row, "passed_by_vi") for row in rows} == {"Thủ tướng Chính phủ"}
+
+
+def test_cq10_annual_report_deadline(store: EmbeddedStore) -> None:
+    rows = run(store, "annual_report_deadline")
+    annual = [row for row in rows if text(row, "month") == "--10"]
+    assert len(annual) == 1
+    row = annual[0]
+    assert text(row, "day") == "---15"
+    assert text(row, "recipient_vi") == "Sở Khoa học và Công nghệ"
+    assert text(row, "consolidates_for_vi") == "Ủy ban nhân dân tỉnh Thái Bình"
+    assert text(row, "frequency") == "http://purl.org/cld/freq/annual"
+    assert "trước ngày 15 tháng 10" in text(row, "text_vi")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("geographical_indication_items", {"III.4.d", "V.1.d", "V.11.d"}),
+        ("ocop_items", {"III.4.d", "V.4.a"}),
+        ("counterfeit_and_crime_items", {"III.3.c", "V.9.c"}),
+    ],
+)
+def test_cq11_cq12_cq18_items_by_subject(store: EmbeddedStore, name: str, expected: set[str]) -> None:
+    assert {text(row, "reference") for row in run(store, name)} == expected
+
+
+def test_cq13_ip_categories(store: EmbeddedStore) -> None:
+    rows = run(store, "ip_categories")
+    kinds: dict[str, set[str]] = {}
+    for row in rows:
+        kinds.setdefault(text(row, "category_en"), set()).add(text(row, "kind_en").lower())
+    assert len(kinds) == 3
+    everything = " | ".join(sorted(kind for values in kinds.values() for kind in values))
+    for kind in ("invention", "utility solution", "trademark", "collective mark", "certification mark",
+                 "geographical indication", "plant variet"):
+        assert kind in everything
+
+
+def test_cq14_training_targets(store: EmbeddedStore) -> None:
+    rows = {text(row, "reference"): row for row in run(store, "training_targets")}
+    assert {"II.2.1.a.b1", "II.2.1.a.b2", "II.2.1.a.b3", "II.2.2.a.b1", "II.2.2.a.b2", "II.2.2.a.b3"} <= set(rows)
+    staff = text(rows["II.2.1.a.b1"], "staff_of_vi")
+    for department in ("Sở Khoa học và Công nghệ", "Sở Nông nghiệp và Phát triển nông thôn",
+                       "Sở Văn hóa, Thể thao và Du lịch"):
+        assert department in staff
+
+
+def test_cq15_signature(store: EmbeddedStore) -> None:
+    (row,) = run(store, "plan_signature")
+    assert text(row, "signer_name") == "Trần Thị Bích Hằng"
+    assert text(row, "position_vi") == "Phó Chủ tịch"
+    assert text(row, "on_behalf_of_vi") == "Ủy ban nhân dân tỉnh Thái Bình"
+    assert (text(row, "number"), text(row, "date")) == ("160/KH-UBND", "2021-11-23")
+
+
+def test_cq16_recipients(store: EmbeddedStore) -> None:
+    lines = [text(row, "text_vi") for row in run(store, "plan_recipients")]
+    assert lines[0] == "Bộ KH&CN"
+    assert "Cục Sở hữu trí tuệ (Bộ KH&CN)" in lines
+    assert "Trường Cao đẳng Nghề Thái Bình" in lines
+    assert len(lines) == 10
+
+
+def test_cq17_duties_of_one_agency(store: EmbeddedStore) -> None:
+    rows = run(store, "duties_of_agency")
+    assert [text(row, "reference") for row in rows] == ["V.4.a", "V.4.b"]
+    assert all(text(row, "text_en") for row in rows)
+    district = run(store, "duties_of_agency", agency="ipr:org-ubnd-huyen-dong-hung")
+    assert [text(row, "reference") for row in district] == ["V.11.a", "V.11.b", "V.11.c", "V.11.d"]
+
+
+def test_cq19_organisations_changed(store: EmbeddedStore) -> None:
+    rows = run(store, "organisations_changed")
+    changed = {row["organisation"]: row for row in rows}
+    doic = changed[org("so-thong-tin-va-truyen-thong")]
+    assert text(doic, "date").startswith("2025-03-01")
+    assert doic.get("successor") is not None
+    assert text(doic, "source_title")
+    assert org("ubnd-tinh-thai-binh") in changed
