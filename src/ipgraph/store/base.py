@@ -6,7 +6,7 @@ in the client's format (:meth:`Store.execute`), so the engine's fast serialisers
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,8 +112,20 @@ class Store(Protocol):
         """A copy of every quad, for dumps and validation (small datasets only)."""
         ...
 
-    def load_file(self, path: Path, graph: URIRef, media_type: str | None = None) -> int:
-        """Bulk-load a file into a named graph, returning the number of triples added."""
+    def load_file(
+        self,
+        path: Path,
+        graph: URIRef,
+        media_type: str | None = None,
+        *,
+        progress: Callable[[int], None] | None = None,
+        iri_rewrite: tuple[str, str] | None = None,
+    ) -> int:
+        """Bulk-load a file into a named graph, returning the number of triples read from it.
+
+        ``media_type`` defaults to the one the file extension implies. ``progress`` is called with the running
+        triple count; ``iri_rewrite`` = (old base, new base) rewrites every IRI starting with the old base.
+        """
         ...
 
     def triple_count(self, graph: URIRef | None = None) -> int:

@@ -297,7 +297,10 @@ class EmbeddedStore:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
-        self._store.flush()
+        if hasattr(self, "_store"):
+            self._store.flush()
+            # pyoxigraph releases RocksDB (and its lock) when the object goes; the store is unusable after this.
+            del self._store
         shutil.rmtree(self._snapshots, ignore_errors=True)
 
 
