@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ipgraph import __version__
-from ipgraph.api import resources
+from ipgraph.api import queries, resources
+from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 
@@ -30,7 +31,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     app = FastAPI(title="ipgraph", version=__version__, lifespan=lifespan)
     app.state.settings = settings
+    app.state.canned_queries = load_canned_queries(settings.project_dir / "queries")
     if store is not None:
         app.state.store = store
     app.include_router(resources.router)
+    app.include_router(queries.router)
     return app
