@@ -46,6 +46,8 @@ class Settings:
     remote_query_url: str = _setting("", "Remote mode: the SPARQL query endpoint.")
     remote_update_url: str = _setting("", "Remote mode: the SPARQL update endpoint.")
     remote_store_url: str = _setting("", "Remote mode: the Graph Store HTTP Protocol endpoint.")
+    remote_user: str = _setting("", "Remote mode: user name for HTTP authentication (empty: none).")
+    remote_password: str = _setting("", "Remote mode: password for HTTP authentication to the SPARQL server.")
     query_timeout: float = _setting(5.0, "Seconds a SPARQL query may run before it is stopped.")
     row_limit: int = _setting(10000, "Most result rows returned; a cut result says so in the response.")
     query_workers: int = _setting(

@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from ipgraph import __version__
-from ipgraph.api import queries, resources
+from ipgraph.api import graph_store, queries, resources, site, sparql
+from ipgraph.api.problems import install_problem_handlers
 from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
+from ipgraph.sparql_guard import forbid_engine_fetching
 from ipgraph.store.base import Store
 
 
@@ -35,5 +38,19 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     if store is not None:
         app.state.store = store
     app.include_router(resources.router)
+    app.include_router(site.router)
+    site.mount_static(app, settings)
     app.include_router(queries.router)
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    install_problem_handlers(app)
+    forbid_engine_fetching()
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Accept", "Authorization", "Content-Type"],
+        expose_headers=["Location", "Retry-After", sparql.TRUNCATED_HEADER],
+        max_age=600,
+    )
     return app

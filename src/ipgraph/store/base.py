@@ -123,6 +123,8 @@ class Store(Protocol):
     ) -> int:
         """Bulk-load a file into a named graph, returning the number of triples read from it.
 
+        Named-graph quads of a dataset file (N-Quads, TriG) keep their own graph; everything else goes to ``graph``.
+
         ``media_type`` defaults to the one the file extension implies. ``progress`` is called with the running
         triple count; ``iri_rewrite`` = (old base, new base) rewrites every IRI starting with the old base.
         """

@@ -25,7 +25,7 @@ from ipgraph.errors import InputError, RdfSyntaxError, StoreUnavailableError
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
 from ipgraph.store.evaluation import QueryTask, evaluate, syntax_error
 from ipgraph.store.sparql_text import add_using_clauses
-from ipgraph.store.terms import from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
+from ipgraph.store.terms import OxGraphName, from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
 from ipgraph.store.worker import QueryPool
 
 #: Quads handed to the engine per transaction while bulk loading (bounds memory, paces progress reports).
@@ -201,7 +201,8 @@ class EmbeddedStore:
     ) -> int:
         """Bulk-load a file into a named graph, returning the number of triples read from it.
 
-        The file is added in transactions of :data:`LOAD_CHUNK` quads; ``progress`` is called with the running
+        Triples (and the default-graph quads of N-Quads/TriG) go to ``graph``; named-graph quads keep their
+        graph. The file is added in transactions of :data:`LOAD_CHUNK` quads; ``progress`` is called with the running
         count. ``iri_rewrite`` = (old base, new base) rewrites IRIs starting with the old base.
         """
         rdf_format = _file_format(path, media_type)
@@ -210,7 +211,7 @@ class EmbeddedStore:
             parsed = ox.parse(
                 path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
             )
-            quads = (ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in parsed)
+            quads = (_into_graph(quad, graph_name) for quad in parsed)
             if iri_rewrite is not None:
                 quads = (_rewrite_quad(quad, *iri_rewrite) for quad in quads)
             return self._extend_in_chunks(quads, progress)
@@ -265,7 +266,7 @@ class EmbeddedStore:
         dataset = Dataset()
         for quad in self._store:
             name = quad.graph_name
-            context = dataset.default_context if isinstance(name, ox.DefaultGraph) else dataset.graph(from_ox(name))
+            context = dataset.default_graph if isinstance(name, ox.DefaultGraph) else dataset.graph(from_ox(name))
             context.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
         return dataset
 
@@ -317,6 +318,12 @@ def _file_format(path: Path, media_type: str | None) -> ox.RdfFormat:
             "name it .ttl, .nt, .nq, .trig, .rdf or .jsonld, or give the format"
         )
     return found
+
+
+def _into_graph(quad: ox.Quad, graph_name: OxGraphName) -> ox.Quad:
+    if isinstance(quad.graph_name, ox.DefaultGraph):
+        return ox.Quad(quad.subject, quad.predicate, quad.object, graph_name)
+    return quad
 
 
 def _rewrite_quad(quad: ox.Quad, old: str, new: str) -> ox.Quad:

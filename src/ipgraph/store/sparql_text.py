@@ -147,3 +147,12 @@ def add_using_clauses(update: str, using: Sequence[str], using_named: Sequence[s
     for cut in reversed(cuts):
         update = f"{update[:cut]}{clauses} {update[cut:]}"
     return update
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first top-level query-form keyword (SELECT when none is found)."""
+    for token in tokens(query):
+        keyword = _keyword(token)
+        if token.depth == 0 and keyword in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+            return keyword
+    return "SELECT"

@@ -1,0 +1,47 @@
+"""Who may write: a bearer token (RFC 6750) for SPARQL update and Graph Store writes; reads are public.
+
+The presented token is compared with ``settings.admin_token`` in constant time and is never logged, echoed or
+put in an error message. Read-only mode refuses every write whatever the token.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ipgraph.api.deps import SettingsDep
+from ipgraph.errors import AuthenticationError, PermissionDeniedError
+from ipgraph.settings import Settings
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header, or ``None`` when there is none."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def check_write_access(authorization: str | None, settings: Settings) -> None:
+    """Raise unless this request may write: 403 in read-only mode, 401 without a token, 403 with a wrong one."""
+    if settings.read_only:
+        raise PermissionDeniedError("this service is read-only (IPGRAPH_READ_ONLY); writes are refused")
+    token = bearer_token(authorization)
+    if token is None:
+        raise AuthenticationError("writing needs an 'Authorization: Bearer <token>' header")
+    if not settings.admin_token:
+        raise PermissionDeniedError("writes are disabled: the operator has set no IPGRAPH_ADMIN_TOKEN")
+    if not hmac.compare_digest(token.encode("utf-8"), settings.admin_token.encode("utf-8")):
+        raise PermissionDeniedError("the bearer token does not allow writing")
+
+
+def require_write_access(request: Request, settings: SettingsDep) -> None:
+    """Dependency form of :func:`check_write_access`."""
+    check_write_access(request.headers.get("authorization"), settings)
+
+
+WriteAccess = Annotated[None, Depends(require_write_access)]

@@ -1,0 +1,120 @@
+"""The site for people: the home page, search, the SPARQL query page, and the site's own static assets.
+
+Pages are plain HTML forms and links, so they work without JavaScript; only the query page's editor uses a
+script, bundled from npm packages into ``build/web`` (``make web``) and served from ``/assets`` — no CDN.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from rdflib.namespace import ORG
+from starlette.responses import Response
+
+from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.resources import store_state
+from ipgraph.publish.catalogue import list_concepts, list_members
+from ipgraph.publish.locations import browse_path
+from ipgraph.publish.rendering import render_page, request_language
+from ipgraph.queries import CannedQuery, load_canned_queries
+from ipgraph.search import SearchIndexCache
+from ipgraph.settings import Settings
+from ipgraph.vocab import IPG, IPR, PREFIXES
+
+router = APIRouter(tags=["site"])
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+#: Where ``make web`` bundles the npm assets, relative to the project directory.
+ASSETS_SUBDIR = Path("build") / "web"
+PLAN = IPR["plan-160-kh-ubnd-2021"]
+_SEARCH_LOCK = threading.Lock()
+SEARCH_LIMIT = 50
+
+
+def mount_static(app: FastAPI, settings: Settings) -> None:
+    """Serve ``ipgraph/static`` at ``/static`` and the npm bundle at ``/assets`` (when it has been built)."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    assets = settings.project_dir / ASSETS_SUBDIR
+    app.mount("/assets", StaticFiles(directory=assets, check_dir=False), name="assets")
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """What the plan is and where to start."""
+    context = {
+        "plan_href": browse_path(settings.base_iri, str(PLAN)),
+        "organisations": list_members(store, ORG.Organization),
+        "duties": list_members(store, IPG.Duty),
+        "tasks": list_members(store, IPG.Task),
+        "targets": list_members(store, IPG.Target),
+        "ip_categories": list_concepts(store, IPR["ip-categories"]),
+        "href": lambda iri: browse_path(settings.base_iri, str(iri)) or str(iri),
+    }
+    return render_page(request, "home.html", context)
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request, settings: SettingsDep, store: StoreDep, q: str = "") -> Response:
+    """Resources whose labels or texts contain every word of ``q``, diacritics ignored."""
+    hits = []
+    if q.strip():
+        state = store_state(request, store)
+        with _SEARCH_LOCK:
+            cache: SearchIndexCache | None = getattr(request.app.state, "search_index", None)
+            if cache is None:
+                cache = SearchIndexCache()
+                request.app.state.search_index = cache
+        hits = cache.get(store, state.digest).search(q, SEARCH_LIMIT)
+    context = {
+        "search_query": q,
+        "hits": hits,
+        "href": lambda iri: browse_path(settings.base_iri, str(iri)) or str(iri),
+    }
+    return render_page(request, "search.html", context)
+
+
+@router.get("/query", include_in_schema=False)
+def query_page(request: Request, settings: SettingsDep, example: str = "") -> Response:
+    """The SPARQL editor, with the canned questions as examples; ``?example=name`` fills it without JavaScript."""
+    lang = request_language(request)
+    examples = load_canned_queries(settings.project_dir / "queries")
+    chosen = examples.get(example)
+    text = example_text(chosen) if chosen is not None else default_query()
+    context = {
+        "examples": [(name, query.title(lang), example_text(query)) for name, query in examples.items()],
+        "examples_json": {name: example_text(query) for name, query in examples.items()},
+        "query_text": text,
+        "chosen_example": example if chosen is not None else "",
+        "prefixes": PREFIXES,
+        "base_iri": settings.base_iri,
+        "editor_built": (settings.project_dir / ASSETS_SUBDIR / "query-editor.js").is_file(),
+    }
+    return render_page(request, "query.html", context)
+
+
+def example_text(query: CannedQuery) -> str:
+    """A canned query as it runs by hand: its parameters' defaults bound in a trailing ``VALUES`` block."""
+    bound = [(p.name, p.parse(p.default)) for p in query.parameters if p.default is not None]
+    if not bound:
+        return query.text
+    names = " ".join(f"?{name}" for name, _ in bound)
+    values = " ".join(term.n3() for _, term in bound)
+    return query.text.rstrip() + f"\nVALUES ({names}) {{ ({values}) }}\n"
+
+
+def default_query() -> str:
+    """The editor's first query: the plan's duties with their leads."""
+    return (
+        "PREFIX ipg: <https://w3id.org/ipgraph/def#>\n"
+        "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX ipr: <https://w3id.org/ipgraph/id/>\n\n"
+        "SELECT ?duty ?label ?lead WHERE {\n"
+        "  ?duty a ipg:Duty ; rdfs:label ?label ;\n"
+        "        prov:qualifiedAssociation [ prov:agent ?lead ; prov:hadRole ipr:role-lead ] .\n"
+        '  FILTER(lang(?label) = "en")\n'
+        "}\nORDER BY ?duty\nLIMIT 50\n"
+    )

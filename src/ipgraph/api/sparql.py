@@ -1,0 +1,293 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint for queries and updates, and the Service Description.
+
+- query: ``GET ?query=``, ``POST`` form-encoded, ``POST application/sparql-query`` (§2.1.1–§2.1.3), with
+  ``default-graph-uri``/``named-graph-uri`` (§2.1.4);
+- update: ``POST`` form-encoded or ``application/sparql-update`` (§2.2.1–§2.2.2) with
+  ``using-graph-uri``/``using-named-graph-uri`` (§2.2.3); needs a bearer token;
+- ``GET`` without a query: the Service Description (SPARQL 1.1 Service Description §3);
+- results in the format chosen by ``Accept`` (q-values honoured) or by ``?format=`` for browsers.
+
+A result cut by the row limit is marked with the header ``X-Ipgraph-Truncated: true``; SPARQL JSON answers also
+carry a top-level ``"truncated": true`` member (clients that do not know it ignore it).
+
+Handlers are ``async`` only to read the body; parsing, guarding and running the query happen in the thread
+pool, so a slow query never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from ipgraph.api.auth import check_write_access
+from ipgraph.api.body import decode_utf8, has_body, read_body
+from ipgraph.api.problems import HttpStatusError
+from ipgraph.errors import InputError
+from ipgraph.formats import (
+    DESCRIPTION_FORMATS,
+    FORM_MEDIA_TYPE,
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    SPARQL_JSON,
+    SPARQL_QUERY_MEDIA_TYPE,
+    SPARQL_UPDATE_MEDIA_TYPE,
+    Format,
+    NotAcceptableError,
+    format_by_name,
+    format_for_media_type,
+    negotiate,
+    parse_accept,
+    parse_media_type,
+)
+from ipgraph.service_description import describe_service
+from ipgraph.settings import Settings
+from ipgraph.sparql_guard import GuardPolicy, check_query, check_update
+from ipgraph.store.base import QueryOutcome, QueryRequest, Store, UpdateRequest
+
+router = APIRouter(tags=["sparql"])
+
+#: Response header saying the row limit cut the result.
+TRUNCATED_HEADER = "X-Ipgraph-Truncated"
+#: Hook for the HTML query page: when ``app.state.sparql_html_page`` holds a URL, a browser that prefers HTML
+#: and sends no query is redirected there (303) instead of receiving the Service Description.
+HTML_PAGE_STATE = "sparql_html_page"
+
+Operation = Literal["query", "update", "describe"]
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """One request to ``/sparql`` once its parameters are gathered from the URL and the body."""
+
+    operation: Operation
+    text: str = ""
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    using_graph_uris: tuple[str, ...] = ()
+    using_named_graph_uris: tuple[str, ...] = ()
+    format_name: str | None = None
+
+
+@router.get("/sparql")
+@router.get("/sparql/", include_in_schema=False)
+async def sparql_get(request: Request) -> Response:
+    """Run a query given in the URL, or describe the service when there is none (§2.1.1)."""
+    if has_body(request):
+        raise InputError("a GET request must not carry a body; POST the query instead (SPARQL 1.1 Protocol §2.1)")
+    params = _multi(request.query_params.multi_items())
+    if "update" in params:
+        raise InputError("updates must be sent with POST (SPARQL 1.1 Protocol §2.2), never with GET")
+    if "query" not in params:
+        return await run_in_threadpool(_describe, request, _single(params, "format"))
+    return await run_in_threadpool(_answer, request, _protocol_request(params, "query"))
+
+
+@router.post("/sparql")
+@router.post("/sparql/", include_in_schema=False)
+async def sparql_post(request: Request) -> Response:
+    """Run a query or an update sent in the body, form-encoded or direct (§2.1.2, §2.1.3, §2.2.1, §2.2.2)."""
+    settings: Settings = request.app.state.settings
+    content_type = request.headers.get("content-type")
+    media_type, _ = parse_media_type(content_type)
+    params = _multi(request.query_params.multi_items())
+    if media_type == SPARQL_UPDATE_MEDIA_TYPE:
+        check_write_access(request.headers.get("authorization"), settings)
+    if media_type == FORM_MEDIA_TYPE:
+        text = decode_utf8(await read_body(request, settings.max_body_bytes), content_type)
+        for name, values in _multi(parse_qsl(text, keep_blank_values=True)).items():
+            params.setdefault(name, []).extend(values)
+        if "query" in params and "update" in params:
+            raise InputError("a request carries either a query or an update, not both")
+        if "update" in params:
+            check_write_access(request.headers.get("authorization"), settings)
+            return await run_in_threadpool(_apply, request, _protocol_request(params, "update"))
+        if "query" not in params:
+            raise InputError("a form-encoded POST needs a 'query' or an 'update' parameter")
+        return await run_in_threadpool(_answer, request, _protocol_request(params, "query"))
+    if media_type in (SPARQL_QUERY_MEDIA_TYPE, SPARQL_UPDATE_MEDIA_TYPE):
+        operation: Operation = "query" if media_type == SPARQL_QUERY_MEDIA_TYPE else "update"
+        if "query" in params or "update" in params:
+            raise InputError(f"with {media_type} the {operation} is the body; do not also give it in the URL")
+        text = decode_utf8(await read_body(request, settings.max_body_bytes), content_type)
+        params[operation] = [text]
+        handler = _answer if operation == "query" else _apply
+        return await run_in_threadpool(handler, request, _protocol_request(params, operation))
+    accepted = f"{FORM_MEDIA_TYPE}, {SPARQL_QUERY_MEDIA_TYPE} or {SPARQL_UPDATE_MEDIA_TYPE}"
+    if not media_type:
+        raise HttpStatusError(415, f"a POST to /sparql needs a Content-Type: {accepted}")
+    raise HttpStatusError(415, f"cannot read a SPARQL request from {media_type!r}; send {accepted}")
+
+
+def _multi(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for name, value in pairs:
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def _single(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise InputError(f"the parameter {name!r} was given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
+def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> ProtocolRequest:
+    text = _single(params, operation) or ""
+    if not text.strip():
+        raise InputError(f"the {operation} is empty")
+    return ProtocolRequest(
+        operation=operation,
+        text=text,
+        default_graph_uris=tuple(params.get("default-graph-uri", ())),
+        named_graph_uris=tuple(params.get("named-graph-uri", ())),
+        using_graph_uris=tuple(params.get("using-graph-uri", ())),
+        using_named_graph_uris=tuple(params.get("using-named-graph-uri", ())),
+        format_name=_single(params, "format"),
+    )
+
+
+def endpoint_url(request: Request, settings: Settings) -> str:
+    """This endpoint's URL: from ``public_url`` when set, else from the request (the base for relative IRIs)."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/") + "/sparql"
+    return str(request.url.replace(query="", fragment="")).rstrip("/")
+
+
+def guard_policy(settings: Settings, store: Store) -> GuardPolicy:
+    """The guard's view of this service: the operator's allow-list and the store's named graphs."""
+    return GuardPolicy(
+        allowed_iris=frozenset(settings.allowed_service_endpoints),
+        store_graphs=lambda: frozenset(str(name) for name in store.graph_names()),
+    )
+
+
+def choose_format(format_name: str | None, accept: str | None, offers: tuple[Format, ...]) -> Format:
+    """``?format=`` wins over ``Accept``; 400 for an unknown name, 406 when nothing acceptable is offered."""
+    if format_name:
+        chosen = format_by_name(format_name, offers)
+        if chosen is None:
+            names = ", ".join(offer.name for offer in offers)
+            raise InputError(f"unknown format {format_name!r} for this answer; choose one of: {names}")
+        return chosen
+    chosen = negotiate(accept, offers)
+    if chosen is None:
+        types = ", ".join(offer.media_type for offer in offers)
+        raise NotAcceptableError(f"no acceptable format in Accept: {accept!r}; this answer is available as {types}")
+    return chosen
+
+
+def _answer(request: Request, protocol: ProtocolRequest) -> Response:
+    settings: Settings = request.app.state.settings
+    store: Store = request.app.state.store
+    endpoint = endpoint_url(request, settings)
+    checked = check_query(
+        protocol.text,
+        guard_policy(settings, store),
+        base_iri=endpoint,
+        default_graph_uris=protocol.default_graph_uris,
+        named_graph_uris=protocol.named_graph_uris,
+    )
+    offers = RESULT_FORMATS if checked.form in ("SELECT", "ASK") else GRAPH_FORMATS
+    chosen = choose_format(protocol.format_name, request.headers.get("accept"), offers)
+    outcome = store.execute(
+        QueryRequest(
+            query=_with_base(protocol.text, endpoint),
+            media_type=chosen.media_type,
+            default_graph_uris=protocol.default_graph_uris,
+            named_graph_uris=protocol.named_graph_uris,
+            timeout=settings.query_timeout,
+            row_limit=settings.row_limit,
+        )
+    )
+    return _outcome_response(outcome)
+
+
+def _outcome_response(outcome: QueryOutcome) -> Response:
+    served = format_for_media_type(outcome.media_type, RESULT_FORMATS + GRAPH_FORMATS)
+    content_type = served.content_type() if served is not None else outcome.media_type
+    headers = {"Vary": "Accept"}
+    body = outcome.body
+    if outcome.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+        if served is SPARQL_JSON:
+            document = json.loads(body)
+            document["truncated"] = True
+            body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    return Response(body, media_type=content_type, headers=headers)
+
+
+def _apply(request: Request, protocol: ProtocolRequest) -> Response:
+    settings: Settings = request.app.state.settings
+    store: Store = request.app.state.store
+    endpoint = endpoint_url(request, settings)
+    check_update(
+        protocol.text,
+        guard_policy(settings, store),
+        base_iri=endpoint,
+        using_graph_uris=protocol.using_graph_uris,
+        using_named_graph_uris=protocol.using_named_graph_uris,
+    )
+    store.update(
+        UpdateRequest(
+            update=_with_base(protocol.text, endpoint),
+            using_graph_uris=protocol.using_graph_uris,
+            using_named_graph_uris=protocol.using_named_graph_uris,
+            timeout=settings.query_timeout,
+        )
+    )
+    return Response(status_code=204)
+
+
+def _with_base(text: str, endpoint: str) -> str:
+    """Resolve relative IRIs against the endpoint (SPARQL 1.1 Protocol §2.1.1: the base "MAY be the service
+    endpoint"); a BASE in the request itself comes later and wins."""
+    return f"BASE <{endpoint}>\n{text}"
+
+
+def _describe(request: Request, format_name: str | None) -> Response:
+    settings: Settings = request.app.state.settings
+    store: Store = request.app.state.store
+    accept = request.headers.get("accept")
+    html_page: str | None = getattr(request.app.state, HTML_PAGE_STATE, None)
+    if html_page and not format_name and _prefers_html(accept):
+        return RedirectResponse(html_page, status_code=303)
+    chosen = choose_format(format_name, accept, DESCRIPTION_FORMATS)
+    description = describe_service(
+        endpoint_url(request, settings), store.graph_names(), supports_update=not settings.read_only
+    )
+    body = description.serialize(format=chosen.rdflib_name or "turtle", encoding="utf-8")
+    return Response(body, media_type=chosen.content_type(), headers={"Vary": "Accept"})
+
+
+def _prefers_html(accept: str | None) -> bool:
+    html_quality = max(
+        (
+            candidate.quality
+            for candidate in parse_accept(accept)
+            if candidate.type == "text" and candidate.subtype == "html"
+        ),
+        default=0.0,
+    )
+    if html_quality == 0.0:
+        return False
+    best = negotiate(accept, DESCRIPTION_FORMATS)
+    if best is None:
+        return True
+    rdf_quality = max(
+        (
+            candidate.quality
+            for candidate in parse_accept(accept)
+            if candidate.matches(best.media_type) and candidate.specificity >= 2
+        ),
+        default=0.0,
+    )
+    return html_quality >= rdf_quality
+

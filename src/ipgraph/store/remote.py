@@ -1,0 +1,453 @@
+"""The remote engine: the same store interface over any SPARQL 1.1 server, through SPARQLWrapper.
+
+Queries and updates go to the server's query and update endpoints; whole graphs move through its Graph Store
+HTTP Protocol endpoint when one is configured. Every request builds a fresh client, so a server that was down
+is used again as soon as it answers, without a restart.
+
+Bindings: SPARQLWrapper has no substitutions, so values are bound with a VALUES block of one row opening the
+query's WHERE group. The block's shape is fixed by the variable names (checked to be plain names) and every
+value is written as an escaped RDF term, so no value can add syntax to the query.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.query import Result
+from rdflib.term import Identifier, Variable
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from ipgraph.errors import (
+    InputError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    RdfSyntaxError,
+    StoreUnavailableError,
+)
+from ipgraph.settings import Settings
+from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
+from ipgraph.store.sparql_text import bind_values, iri_text, query_form, term_text
+
+SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+
+#: Result media types → rdflib result serialiser names (TSV is written here: rdflib has no TSV writer).
+_RESULT_WRITERS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+}
+#: Graph media types → rdflib serialiser names.
+_GRAPH_WRITERS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
+_FILE_PARSERS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".jsonld": "json-ld",
+}
+
+
+class RemoteStore:
+    """A store on a SPARQL 1.1 server: query, update and (optionally) Graph Store endpoints."""
+
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str = "",
+        store_url: str = "",
+        *,
+        query_timeout: float | None = None,
+        row_limit: int | None = None,
+        user: str = "",
+        password: str = "",
+    ) -> None:
+        self.query_url = query_url
+        self.update_url = update_url
+        self.store_url = store_url
+        self.query_timeout = query_timeout
+        self.row_limit = row_limit
+        self._credentials = (user, password) if user else None
+        self._transaction_lock = threading.RLock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RemoteStore:
+        """The remote store the settings name."""
+        return cls(
+            settings.remote_query_url,
+            settings.remote_update_url,
+            settings.remote_store_url,
+            query_timeout=settings.query_timeout,
+            row_limit=settings.row_limit,
+            user=settings.remote_user,
+            password=settings.remote_password,
+        )
+
+    # -- queries ------------------------------------------------------------------------------------------
+
+    def select(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> list[Row]:
+        """Run a SELECT with variables pre-bound to RDF terms; unbound variables are absent from a row."""
+        body, _ = self._query(bind_values(query, bindings or {}), SPARQL_JSON, timeout)
+        return _json_rows(_json(body))[1]
+
+    def ask(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> bool:
+        """Run an ASK query."""
+        body, _ = self._query(bind_values(query, bindings or {}), SPARQL_JSON, timeout)
+        return bool(_json(body).get("boolean"))
+
+    def construct(
+        self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
+    ) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        body, _ = self._query(bind_values(query, bindings or {}), N_TRIPLES, timeout)
+        return _parse_graph(body, "nt")
+
+    def execute(self, request: QueryRequest) -> QueryOutcome:
+        """Run a protocol query on the server; its bytes pass through when nothing needs cutting or converting.
+
+        Solutions are fetched as SPARQL JSON (rows can be counted and cut), graphs as N-Triples (a triple a line);
+        booleans come in the requested format directly.
+        """
+        query = bind_values(request.query, request.bindings)
+        timeout = request.timeout if request.timeout is not None else self.query_timeout
+        limit = request.row_limit if request.row_limit is not None else self.row_limit
+        media_type = request.media_type.split(";")[0].strip()
+        graphs = (request.default_graph_uris, request.named_graph_uris)
+        form = query_form(query)
+        if form == "ASK":
+            if media_type not in _RESULT_WRITERS and media_type != "text/tab-separated-values":
+                media_type = SPARQL_JSON
+            body, _ = self._query(query, media_type, timeout, *graphs)
+            return QueryOutcome("boolean", media_type, body)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            body, _ = self._query(query, N_TRIPLES, timeout, *graphs)
+            lines = [line for line in body.splitlines(keepends=True) if line.strip() and not line.startswith(b"#")]
+            truncated = limit is not None and len(lines) > limit
+            kept = b"".join(lines[:limit] if truncated else lines)
+            writer = _GRAPH_WRITERS.get(media_type)
+            if writer is None:
+                media_type, writer = "text/turtle", "turtle"
+            if writer == "nt":
+                return QueryOutcome("graph", media_type, kept, truncated)
+            return QueryOutcome(
+                "graph", media_type, _parse_graph(kept, "nt").serialize(format=writer).encode(), truncated
+            )
+        body, _ = self._query(query, SPARQL_JSON, timeout, *graphs)
+        document = _json(body)
+        names, rows = _json_rows(document)
+        truncated = limit is not None and len(rows) > limit
+        if media_type == SPARQL_JSON and not truncated:
+            return QueryOutcome("bindings", media_type, body)
+        kept_rows = rows[:limit] if truncated else rows
+        if media_type not in _RESULT_WRITERS and media_type != "text/tab-separated-values":
+            media_type = SPARQL_JSON
+        return QueryOutcome("bindings", media_type, _write_rows(names, kept_rows, media_type), truncated)
+
+    def _query(
+        self,
+        query: str,
+        accept: str,
+        timeout: float | None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> tuple[bytes, str]:
+        client = self._client(self.query_url, timeout)
+        client.setQuery(query)
+        client.setReturnFormat(JSON)
+        client.addCustomHttpHeader("Accept", accept)
+        for iri in default_graphs:
+            client.addParameter("default-graph-uri", iri)
+        for iri in named_graphs:
+            client.addParameter("named-graph-uri", iri)
+        return self._send(client, self.query_url, timeout)
+
+    # -- writes -------------------------------------------------------------------------------------------
+
+    def update(self, request: UpdateRequest) -> None:
+        """Send a SPARQL update; the server applies it atomically (every SPARQL 1.1 store we document does)."""
+        self._update(request.update, request.timeout, request.using_graph_uris, request.using_named_graph_uris)
+
+    def write(self, changes: Sequence[GraphChange]) -> None:
+        """Apply every change or none: one update request of DROP SILENT GRAPH and a single INSERT DATA."""
+        if not changes:
+            return
+        drops = "".join(f"DROP SILENT GRAPH {iri_text(str(change.graph))} ;\n" for change in changes if change.replace)
+        blocks = []
+        for change in changes:
+            triples = "\n".join(f"{_term(s)} {_term(p)} {_term(o)} ." for s, p, o in change.data)
+            blocks.append(f"GRAPH {iri_text(str(change.graph))} {{\n{triples}\n}}")
+        self._update(drops + "INSERT DATA {\n" + "\n".join(blocks) + "\n}", None)
+
+    def drop_graph(self, name: URIRef) -> bool:
+        """Delete a named graph; ``False`` when it held no triple."""
+        existed = self.ask(f"ASK {{ GRAPH {iri_text(str(name))} {{ ?s ?p ?o }} }}")
+        self._update(f"DROP SILENT GRAPH {iri_text(str(name))}", None)
+        return existed
+
+    def load_file(
+        self,
+        path: Path,
+        graph: URIRef,
+        media_type: str | None = None,
+        *,
+        progress: Callable[[int], None] | None = None,
+        iri_rewrite: tuple[str, str] | None = None,
+    ) -> int:
+        """Parse a file here (rdflib), then POST it to the Graph Store as N-Triples (or INSERT DATA without one)."""
+        parser = _FILE_PARSERS.get(path.suffix.lower()) if media_type is None else _parser_for(media_type)
+        if parser is None:
+            raise InputError(
+                f"cannot tell the RDF format of {path.name}; name it .ttl, .nt, .nq, .trig, .rdf or .jsonld"
+            )
+        data = Dataset(default_union=False)
+        try:
+            data.parse(path, format=parser, publicID=path.resolve().as_uri())
+        except Exception as error:  # rdflib raises many parser-specific types
+            raise RdfSyntaxError(f"{path}: {error}") from None
+        graphs: dict[URIRef, Graph] = {}
+        for subject, predicate, obj, context in data.quads((None, None, None, None)):
+            name = graph if context is None or context == data.default_graph.identifier else URIRef(str(context))
+            triple = (subject, predicate, obj)
+            if iri_rewrite is not None:
+                triple = tuple(_rewrite(term, *iri_rewrite) for term in triple)
+            graphs.setdefault(name, Graph()).add(triple)
+        total = 0
+        for name, triples in graphs.items():
+            if self.store_url:
+                self._graph_store("POST", name, triples.serialize(format="nt").encode(), N_TRIPLES)
+            else:
+                self.write([GraphChange(name, triples, replace=False)])
+            total += len(triples)
+            if progress is not None:
+                progress(total)
+        return total
+
+    def _update(
+        self,
+        update: str,
+        timeout: float | None,
+        using: Sequence[str] = (),
+        using_named: Sequence[str] = (),
+    ) -> None:
+        if not self.update_url:
+            raise StoreUnavailableError("no update endpoint is configured (IPGRAPH_REMOTE_UPDATE_URL)")
+        client = self._client(self.update_url, timeout)
+        client.setQuery(update)
+        if not client.isSparqlUpdateRequest():
+            client.queryType = "INSERT"  # SPARQLWrapper guesses the form from the first keyword; this is an update
+        for iri in using:
+            client.addParameter("using-graph-uri", iri)
+        for iri in using_named:
+            client.addParameter("using-named-graph-uri", iri)
+        self._send(client, self.update_url, timeout)
+
+    def transaction_lock(self) -> AbstractContextManager[None]:
+        """Serialises read-modify-write sequences (report versions) within this process."""
+        return self._transaction_lock  # type: ignore[return-value]
+
+    # -- reads --------------------------------------------------------------------------------------------
+
+    def graph_names(self) -> list[URIRef]:
+        """The named graphs that hold at least one triple, sorted."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"] for row in rows if isinstance(row.get("g"), URIRef))  # type: ignore[misc]
+
+    def read_graph(self, name: URIRef | None) -> Graph:
+        """A copy of one named graph (``None``: the default graph, which needs the Graph Store endpoint)."""
+        if self.store_url:
+            body = self._graph_store("GET", name, None, N_TRIPLES)
+            graph = _parse_graph(body, "nt")
+        elif name is None:
+            raise StoreUnavailableError(
+                "reading the default graph needs the Graph Store endpoint (IPGRAPH_REMOTE_STORE_URL)"
+            )
+        else:
+            graph = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_text(str(name))} {{ ?s ?p ?o }} }}")
+        result = Graph(identifier=name) if name is not None else Graph()
+        for triple in graph:
+            result.add(triple)
+        return result
+
+    def dataset(self) -> Dataset:
+        """A copy of every quad in the named graphs (small datasets only)."""
+        dataset = Dataset()
+        rows = self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        for row in rows:
+            dataset.graph(row["g"]).add((row["s"], row["p"], row["o"]))
+        return dataset
+
+    def triple_count(self, graph: URIRef | None = None) -> int:
+        """Triples in one named graph, or quads in all named graphs when ``graph`` is ``None``."""
+        target = "?g" if graph is None else iri_text(str(graph))
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")
+        value = rows[0].get("n") if rows else None
+        return int(value) if isinstance(value, Literal) else 0
+
+    def close(self) -> None:
+        """Nothing to release: every request opens and closes its own connection."""
+
+    # -- HTTP ---------------------------------------------------------------------------------------------
+
+    def _client(self, url: str, timeout: float | None) -> SPARQLWrapper:
+        client = SPARQLWrapper(url)
+        client.setMethod(POST)
+        if timeout is not None:
+            client.setTimeout(max(1, math.ceil(timeout)))  # SPARQLWrapper takes whole seconds
+        if self._credentials is not None:
+            client.setCredentials(*self._credentials)
+        return client
+
+    def _send(self, client: SPARQLWrapper, url: str, timeout: float | None) -> tuple[bytes, str]:
+        try:
+            response = client.query().response
+            return response.read(), response.headers.get("Content-Type", "")
+        except SPARQLWrapperException as error:
+            raise _server_error(error, url) from None
+        except urllib.error.HTTPError as error:
+            raise StoreUnavailableError(f"{url} answered HTTP {error.code}: {_text(error.read())}") from None
+        except TimeoutError:
+            raise QueryTimeoutError(f"{url} did not answer within {timeout:g} s") from None
+        except (urllib.error.URLError, ConnectionError, OSError) as error:
+            raise StoreUnavailableError(f"the SPARQL server at {url} cannot be reached: {error}") from None
+
+    def _graph_store(self, method: str, graph: URIRef | None, body: bytes | None, media_type: str) -> bytes:
+        """One Graph Store HTTP Protocol request (§5.2 indirect graph identification)."""
+        parameter = "default" if graph is None else "graph=" + urllib.parse.quote(str(graph), safe="")
+        url = f"{self.store_url}?{parameter}"
+        if not url.startswith(("http://", "https://")):
+            raise StoreUnavailableError(f"the Graph Store URL must be http(s): {self.store_url}")
+        headers = {"Accept": media_type} if body is None else {"Content-Type": media_type}
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310 - checked above
+        if self._credentials is not None:
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            manager.add_password(None, self.store_url, *self._credentials)
+            opener = urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(manager))
+        else:
+            opener = urllib.request.build_opener()
+        try:
+            with opener.open(request, timeout=self.query_timeout) as response:
+                data: bytes = response.read()
+                return data
+        except urllib.error.HTTPError as error:
+            if error.code == 404 and method == "GET":
+                return b""
+            raise StoreUnavailableError(f"{self.store_url} answered HTTP {error.code}: {_text(error.read())}") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise StoreUnavailableError(f"the Graph Store at {self.store_url} cannot be reached: {error}") from None
+
+
+def _server_error(error: SPARQLWrapperException, url: str) -> Exception:
+    message = _text(getattr(error, "msg", "") or str(error))
+    if type(error).__name__ == "QueryBadFormed":
+        match = re.search(r"(\d+):(\d+)", message)
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+        return QuerySyntaxError(f"the SPARQL server rejected the request: {message}", line=line, column=column)
+    return StoreUnavailableError(f"{url}: {type(error).__name__}: {message}")
+
+
+def _text(raw: Any) -> str:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return text.strip()[:500]
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(body)
+    except ValueError as error:
+        raise StoreUnavailableError(f"the SPARQL server did not answer with SPARQL JSON: {error}") from None
+    return document if isinstance(document, dict) else {}
+
+
+def _json_rows(document: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
+    """SPARQL 1.1 Query Results JSON Format §3 → variable names and rows of rdflib terms."""
+    names = list(document.get("head", {}).get("vars", []))
+    rows = [
+        {name: _json_term(value) for name, value in binding.items()}
+        for binding in document.get("results", {}).get("bindings", [])
+    ]
+    return names, rows
+
+
+def _json_term(value: Mapping[str, str]) -> Identifier:
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+
+
+def _write_rows(names: Sequence[str], rows: Sequence[Row], media_type: str) -> bytes:
+    if media_type == "text/tab-separated-values":
+        # SPARQL 1.1 Query Results CSV and TSV Formats §3: terms in their Turtle/N-Triples form.
+        lines = ["\t".join(f"?{name}" for name in names)]
+        lines += ["\t".join(_term(row[name]) if name in row else "" for name in names) for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    result = Result("SELECT")
+    result.vars = [Variable(name) for name in names]
+    result.bindings = [{Variable(name): term for name, term in row.items()} for row in rows]
+    body = result.serialize(format=_RESULT_WRITERS[media_type])
+    return body if isinstance(body, bytes) else b""
+
+
+def _term(term: Any) -> str:
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return term_text(term)
+
+
+def _parse_graph(body: bytes, format_name: str) -> Graph:
+    graph = Graph()
+    if body.strip():
+        try:
+            graph.parse(data=body, format=format_name)
+        except Exception as error:  # rdflib raises many parser-specific types
+            raise StoreUnavailableError(f"the SPARQL server's RDF did not parse: {error}") from None
+    return graph
+
+
+def _parser_for(media_type: str) -> str | None:
+    base = media_type.split(";")[0].strip()
+    names = {
+        "text/turtle": "turtle",
+        "application/n-triples": "nt",
+        "application/n-quads": "nquads",
+        "application/trig": "trig",
+        "application/rdf+xml": "xml",
+        "application/ld+json": "json-ld",
+    }
+    return names.get(base)
+
+
+def _rewrite(term: Any, old: str, new: str) -> Any:
+    if isinstance(term, URIRef) and str(term).startswith(old):
+        return URIRef(new + str(term)[len(old) :])
+    return term
