@@ -3,15 +3,27 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: setup serve test check browser-deps prove bench
+.PHONY: setup serve test check browser-deps prove bench web
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed web
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# The query page's editor: npm packages pinned by web/package-lock.json, bundled by esbuild into the package's
+# static files (git-ignored, rebuilt only when the lock file or the sources change).
+WEB_BUNDLE := src/ipgraph/static/query-editor.js
+
+web: $(WEB_BUNDLE)
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+$(WEB_BUNDLE): web/node_modules/.package-lock.json $(wildcard web/src/*.js)
+	cd web && npm run build
 
 serve: setup
 	$(BIN)/ipgraph serve

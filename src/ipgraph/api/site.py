@@ -1,7 +1,7 @@
 """The site for people: the home page, search, the SPARQL query page, and the site's own static assets.
 
 Pages are plain HTML forms and links, so they work without JavaScript; only the query page's editor uses a
-script, bundled from npm packages into ``build/web`` (``make web``) and served from ``/assets`` — no CDN.
+script, bundled from npm packages into ``ipgraph/static`` (``make web``) and served from ``/static`` — no CDN.
 """
 
 from __future__ import annotations
@@ -27,18 +27,16 @@ from ipgraph.vocab import IPG, IPR, PREFIXES
 router = APIRouter(tags=["site"])
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-#: Where ``make web`` bundles the npm assets, relative to the project directory.
-ASSETS_SUBDIR = Path("build") / "web"
+#: The query editor, bundled by ``make web`` from ``web/`` (a build artefact, not in git).
+EDITOR_BUNDLE = STATIC_DIR / "query-editor.js"
 PLAN = IPR["plan-160-kh-ubnd-2021"]
 _SEARCH_LOCK = threading.Lock()
 SEARCH_LIMIT = 50
 
 
 def mount_static(app: FastAPI, settings: Settings) -> None:
-    """Serve ``ipgraph/static`` at ``/static`` and the npm bundle at ``/assets`` (when it has been built)."""
+    """Serve ``ipgraph/static`` (style sheets and the editor bundle) at ``/static``."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    assets = settings.project_dir / ASSETS_SUBDIR
-    app.mount("/assets", StaticFiles(directory=assets, check_dir=False), name="assets")
 
 
 @router.get("/", include_in_schema=False)
@@ -90,7 +88,7 @@ def query_page(request: Request, settings: SettingsDep, example: str = "") -> Re
         "chosen_example": example if chosen is not None else "",
         "prefixes": PREFIXES,
         "base_iri": settings.base_iri,
-        "editor_built": (settings.project_dir / ASSETS_SUBDIR / "query-editor.js").is_file(),
+        "editor_built": EDITOR_BUNDLE.is_file(),
     }
     return render_page(request, "query.html", context)
 
