@@ -194,6 +194,12 @@ def _check_json_ld(text: str, limits: ParseLimits) -> None:
         document = json.loads(text)
     except RecursionError:
         raise RdfSyntaxError(f"JSON-LD nested deeper than {limits.max_json_depth} levels is refused") from None
+    except json.JSONDecodeError as error:
+        raise RdfSyntaxError(
+            f"JSON error at line {error.lineno}, column {error.colno}: {error.msg}",
+            line=error.lineno,
+            column=error.colno,
+        ) from None
     stack: list[tuple[Any, int, bool]] = [(document, 1, False)]
     while stack:
         node, depth, in_context = stack.pop()
