@@ -1,6 +1,7 @@
 """Dereferencing published IRIs (W3C "Cool URIs for the Semantic Web", 303 See Other for things).
 
-``/id/X`` and ``/graph/X`` redirect to their documents ``/doc/id/X`` and ``/doc/graph/X``; a document comes as
+``/id/X`` and ``/graph/X`` redirect to their documents ``/doc/id/X`` and ``/doc/graph/X``; ``/def`` (the ontology,
+a document itself since its terms are hash IRIs) is answered in place. A document comes as
 HTML for browsers and as Turtle, JSON-LD, RDF/XML or N-Triples by ``Accept`` or by an explicit extension
 (:mod:`ipgraph.publish.locations`). Every answer says ``Vary: Accept`` and carries validators, so clients and
 caches can revalidate with a conditional GET.
@@ -17,11 +18,14 @@ from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
 from ipgraph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format, format_by_name, negotiate
-from ipgraph.publish.describe import describe_resource, resource_exists
+from ipgraph.publish.dataset import DatasetLinks, add_graph_description
+from ipgraph.publish.describe import bind_prefixes, describe_resource, resource_exists
 from ipgraph.publish.freshness import FreshnessTracker, StoreState, is_not_modified
 from ipgraph.publish.locations import EXTENSIONS, document_path, document_request, iri_for_path
+from ipgraph.publish.ontology_doc import document_ontology
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.publish.views import build_view
+from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 
 router = APIRouter(tags=["linked data"])
@@ -32,6 +36,11 @@ HTML = Format("html", "text/html", "graph", (".html",))
 DOCUMENT_FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSON_LD, RDF_XML, N_TRIPLES)
 _EXTENSION_OF = {name: extension for extension, name in EXTENSIONS.items()}
 _TRACKER_LOCK = threading.Lock()
+
+
+def dataset_links(request: Request, settings: Settings) -> DatasetLinks:
+    """Links to this service's own pages and dumps: ``public_url`` when set, else the request's root."""
+    return DatasetLinks(settings.public_url or str(request.base_url), settings.base_iri)
 
 
 def store_state(request: Request, store: Store) -> StoreState:
@@ -69,6 +78,16 @@ def serialise_graph(graph: Graph, fmt: Format) -> bytes:
     """``graph`` in an RDF format, as bytes."""
     data = graph.serialize(format=fmt.rdflib_name or fmt.name, encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode()
+
+
+def not_acceptable() -> Response:
+    """406 with the list of what a document can be had as (RFC 9110 §15.5.7)."""
+    return Response(
+        "Acceptable: " + ", ".join(f.media_type for f in DOCUMENT_FORMATS) + "\n",
+        status_code=406,
+        media_type="text/plain",
+        headers={"Vary": "Accept"},
+    )
 
 
 def not_found(request: Request, iri: str) -> Response:
@@ -110,12 +129,7 @@ def resource_document(path: str, request: Request, settings: SettingsDep, store:
     wanted = document_request(settings.base_iri, path)
     fmt = choose_format(request, wanted.format_name, DOCUMENT_FORMATS)
     if fmt is None:
-        return Response(
-            "Acceptable: " + ", ".join(f.media_type for f in DOCUMENT_FORMATS) + "\n",
-            status_code=406,
-            media_type="text/plain",
-            headers={"Vary": "Accept"},
-        )
+        return not_acceptable()
     state = store_state(request, store)
     variant = fmt.name + ("-" + request_language(request) if fmt is HTML else "")
     headers = validators(state, variant)
@@ -131,9 +145,54 @@ def resource_document(path: str, request: Request, settings: SettingsDep, store:
     if cached is not None:
         return cached
     description = describe_resource(store, wanted.iri)
+    if wanted.iri in store.graph_names():
+        # A named graph's document says what the graph is: a VoID subset with its size and dumps.
+        add_graph_description(description, state, dataset_links(request, settings), wanted.iri)
     if len(description) == 0:
         return not_found(request, str(wanted.iri))
     if fmt is HTML:
         view = build_view(store, description, wanted.iri, settings.base_iri, request_language(request))
         return render_page(request, "resource.html", {"view": view, "canonical": canonical}, headers=headers)
     return Response(serialise_graph(description, fmt), media_type=fmt.content_type(), headers=headers)
+
+
+@router.api_route("/def", methods=["GET", "HEAD"], summary="The ontology: HTML documentation or RDF")
+def ontology_document(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """The ontology at its own IRI: documentation for browsers, the ontology graph for programs (``Accept``)."""
+    return _ontology(request, settings, store, None)
+
+
+@router.api_route("/def.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
+def ontology_file(extension: str, request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """The ontology in the format its extension names (``/def.ttl``, ``/def.html`` …)."""
+    name = EXTENSIONS.get("." + extension)
+    if name is None:
+        return not_found(request, settings.base_iri + "def." + extension)
+    return _ontology(request, settings, store, name)
+
+
+def _ontology(request: Request, settings: SettingsDep, store: StoreDep, explicit: str | None) -> Response:
+    fmt = choose_format(request, explicit, DOCUMENT_FORMATS)
+    if fmt is None:
+        return not_acceptable()
+    ontology_iri = URIRef(settings.base_iri + "def")
+    graph_name = URIRef(settings.base_iri + "graph/ontology")
+    state = store_state(request, store)
+    variant = "def-" + fmt.name + ("-" + request_language(request) if fmt is HTML else "")
+    headers = validators(state, variant)
+    headers["Vary"] = "Accept, Cookie" if fmt is HTML else "Accept"
+    headers["Link"] = ", ".join(
+        f'</def{_EXTENSION_OF[alt.name]}>; rel="alternate"; type="{alt.media_type}"'
+        for alt in DOCUMENT_FORMATS
+        if alt.name in _EXTENSION_OF
+    )
+    cached = not_modified(request, headers, state)
+    if cached is not None:
+        return cached
+    graph = bind_prefixes(store.read_graph(graph_name))
+    if len(graph) == 0:
+        return not_found(request, str(ontology_iri))
+    if fmt is HTML:
+        doc = document_ontology(graph, ontology_iri, settings.base_iri, request_language(request))
+        return render_page(request, "ontology.html", {"doc": doc}, headers=headers)
+    return Response(serialise_graph(graph, fmt), media_type=fmt.content_type(), headers=headers)

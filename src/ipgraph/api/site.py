@@ -42,6 +42,7 @@ def mount_static(app: FastAPI, settings: Settings) -> None:
 @router.get("/", include_in_schema=False)
 def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     """What the plan is and where to start."""
+    lang = request_language(request)
     context = {
         "plan_href": browse_path(settings.base_iri, str(PLAN)),
         "organisations": list_members(store, ORG.Organization),
@@ -49,6 +50,7 @@ def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
         "tasks": list_members(store, IPG.Task),
         "targets": list_members(store, IPG.Target),
         "ip_categories": list_concepts(store, IPR["ip-categories"]),
+        "questions": [(name, query.title(lang)) for name, query in request.app.state.canned_queries.items()],
         "href": lambda iri: browse_path(settings.base_iri, str(iri)) or str(iri),
     }
     return render_page(request, "home.html", context)

@@ -93,6 +93,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "graph": {"vi": "Đồ thị", "en": "Graph"},
     "triples": {"vi": "Số bộ ba", "en": "Triples"},
     "whole_dataset": {"vi": "Toàn bộ dữ liệu", "en": "Whole dataset"},
+    "reused_terms": {"vi": "Thuật ngữ chuẩn được dùng lại", "en": "Standard terms reused"},
+    "modified": {"vi": "Cập nhật", "en": "Modified"},
+    "submit_report": {"vi": "Nộp báo cáo năm", "en": "Submit an annual report"},
+    "canned_questions_intro": {
+        "vi": "Các câu hỏi thường gặp về kế hoạch, mỗi câu là một truy vấn SPARQL chạy được ngay.",
+        "en": "Common questions about the plan, each a SPARQL query that runs at once.",
+    },
     "no_script": {
         "vi": "Trình soạn thảo cần JavaScript; biểu mẫu dưới đây vẫn gửi truy vấn được.",
         "en": "The editor needs JavaScript; the form below still sends the query.",

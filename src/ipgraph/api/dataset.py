@@ -1,0 +1,126 @@
+"""The dataset for harvesters and downloaders: its VoID/DCAT description and the data dumps.
+
+``/.well-known/void`` (VoID §7.2) answers with the description generated from the live store, as HTML for
+browsers or RDF by ``Accept``/``?format=``; ``/dumps/`` lists the dumps and ``/dumps/{name}.{ttl,nq,trig}[.gz]``
+serves them. Both carry ``ETag``/``Last-Modified`` and answer conditional requests with 304.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi import APIRouter, Request
+from rdflib import URIRef
+from starlette.responses import Response
+
+from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.resources import (
+    DOCUMENT_FORMATS,
+    HTML,
+    choose_format,
+    dataset_links,
+    not_acceptable,
+    not_modified,
+    serialise_graph,
+    store_state,
+    validators,
+)
+from ipgraph.publish.dataset import describe_dataset, graph_title
+from ipgraph.publish.dumps import (
+    DUMP_FORMATS,
+    GZIP_MEDIA_TYPE,
+    WHOLE_DATASET,
+    DumpCache,
+    dump_name,
+    dump_url,
+    parse_dump_path,
+)
+from ipgraph.publish.freshness import StoreState
+from ipgraph.publish.rendering import render_page, request_language
+
+router = APIRouter(tags=["dataset"])
+_CACHE_LOCK = threading.Lock()
+
+
+def dump_listing(state: StoreState, base_iri: str) -> list[dict[str, object]]:
+    """The graphs with their triple counts and dump links, for the HTML pages."""
+    rows: list[dict[str, object]] = []
+    for name, count in state.graph_counts:
+        slug = dump_name(name, base_iri)
+        if slug:
+            rows.append({"iri": name, "title": graph_title(name, base_iri), "triples": count, "dumps": _links(slug)})
+    return rows
+
+
+def _links(name: str) -> list[tuple[str, str]]:
+    found = []
+    for fmt in DUMP_FORMATS:
+        if name == WHOLE_DATASET and fmt.kind != "dataset":
+            continue
+        label = fmt.w3c_name.replace("_", "/")
+        found.append((label, dump_url(name, fmt)))
+        found.append((label + " .gz", dump_url(name, fmt, compressed=True)))
+    return found
+
+
+@router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID and DCAT description of the dataset")
+def void_description(request: Request, settings: SettingsDep, store: StoreDep, format: str | None = None) -> Response:
+    """The dataset's VoID/DCAT description: HTML for browsers, Turtle, JSON-LD, RDF/XML or N-Triples for programs."""
+    fmt = choose_format(request, format, DOCUMENT_FORMATS)
+    if fmt is None:
+        return not_acceptable()
+    state = store_state(request, store)
+    variant = "void-" + fmt.name + ("-" + request_language(request) if fmt is HTML else "")
+    headers = validators(state, variant)
+    headers["Vary"] = "Accept, Cookie" if fmt is HTML else "Accept"
+    cached = not_modified(request, headers, state)
+    if cached is not None:
+        return cached
+    links = dataset_links(request, settings)
+    if fmt is HTML:
+        context = {
+            "graphs": dump_listing(state, settings.base_iri),
+            "total": sum(count for _, count in state.graph_counts),
+            "whole": _links(WHOLE_DATASET),
+            "modified": state.last_modified,
+            "sparql": str(links.sparql_endpoint),
+        }
+        return render_page(request, "dataset.html", context, headers=headers)
+    description = describe_dataset(store, state, links)
+    return Response(serialise_graph(description, fmt), media_type=fmt.content_type(), headers=headers)
+
+
+@router.get("/dumps/", include_in_schema=False)
+def dump_index(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """The list of dumps (the same page as the dataset description)."""
+    return void_description(request, settings, store, "html")
+
+
+@router.api_route("/dumps/{path:path}", methods=["GET", "HEAD"], summary="A dump of one graph or of the dataset")
+def dump_file(path: str, request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """``{graph}.ttl|.nq|.trig`` with optional ``.gz``; ``all.nq``/``all.trig`` hold every graph."""
+    wanted = parse_dump_path(path)
+    if wanted is None:
+        return Response(
+            "A dump is {graph}.ttl, .nq or .trig, optionally .gz; all.nq and all.trig hold every graph.\n",
+            status_code=404,
+            media_type="text/plain",
+        )
+    state = store_state(request, store)
+    graph = None if wanted.name == WHOLE_DATASET else URIRef(settings.base_iri + "graph/" + wanted.name)
+    if graph is not None and str(graph) not in dict(state.graph_counts):
+        return Response(f"No graph <{graph}>\n", status_code=404, media_type="text/plain")
+    headers = validators(state, wanted.variant)
+    headers["Content-Disposition"] = f'attachment; filename="{wanted.file_name}"'
+    cached = not_modified(request, headers, state)
+    if cached is not None:
+        return cached
+    with _CACHE_LOCK:
+        cache: DumpCache | None = getattr(request.app.state, "dumps", None)
+        if cache is None:
+            cache = DumpCache()
+            request.app.state.dumps = cache
+    data = cache.get(store, state.digest, wanted, graph)
+    media_type = GZIP_MEDIA_TYPE if wanted.compressed else wanted.fmt.content_type()
+    return Response(data, media_type=media_type, headers=headers)
+
