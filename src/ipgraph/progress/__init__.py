@@ -1,0 +1,31 @@
+"""Progress against the plan's targets (CQ20): what the current report versions add up to, per target and year.
+
+``progress_report(store, source)`` reads the targets and the observations of current report versions and
+computes each target's yearly figures (:mod:`ipgraph.progress.figures` says how), for the JSON API and the
+server-rendered dashboard.
+"""
+
+from __future__ import annotations
+
+from ipgraph.progress.figures import compute_progress
+from ipgraph.progress.model import IndicatorKind, Observation, Status, Target, TargetProgress, YearFigure
+from ipgraph.progress.reading import DATA_SOURCES, DataSource, read_observations, read_targets
+from ipgraph.store.base import Store
+
+__all__ = [
+    "DATA_SOURCES",
+    "DataSource",
+    "IndicatorKind",
+    "Observation",
+    "Status",
+    "Target",
+    "TargetProgress",
+    "YearFigure",
+    "compute_progress",
+    "progress_report",
+]
+
+
+def progress_report(store: Store, source: DataSource = "submissions") -> list[TargetProgress]:
+    """Every target of the plan with its progress from the reports in ``source``, in the plan's order."""
+    return compute_progress(read_targets(store), read_observations(store, source))

@@ -1,0 +1,153 @@
+"""Progress against targets (CQ20): figures computed from report fixtures, pinned to values worked out by hand.
+
+The fixtures (tests/reports/fixtures/progress/, graphs in graphs.json) are nine report versions of four
+departments for 2021–2024, the report registry (DOST's 2023 version 1 superseded by version 2), and one
+example report. The store is a real on-disk embedded store loaded with the project's files.
+
+Hand computation, per target:
+
+- II.2.1.a (1), share of management staff with basic training (percentage, three departments, target 100 %):
+  2022: DOST 60, Agriculture 40 → mean 50; 2023: DOST 90 (v2, not v1's 70), Culture 80, Agriculture 40
+  carried from 2022 → mean 70. Industry and Trade's 100 is outside the three departments.
+- II.2.1.a (2), enforcement and R&D staff trained (additive, qualitative): 2022: 30; 2023: 25 (basic) + 20
+  (in-depth) = 45; to date 75; no share (no figure in the plan).
+- II.2.1.a (3), business units with trained staff (cumulative, at least 250): 2021: 50; 2022: 80 + 40 = 120;
+  2023: 110 (v2, not v1's 999) + 40 carried = 150 → 60 %.
+- II.2.1.b, growth of new applications (8–10 %/year): totals 2021: 200; 2022: 140 + 20 + 50 (categories, no
+  total) + 10 = 220; 2023: 240 (the total; the trademark breakdown is part of it; not v1's 500). Growth 2022:
+  10 %, 2023: 20/220 = 9.0909 %; average 9.5455 % → within the band; share of the lower bound 119.32 %.
+- II.2.2.a (1), in-depth share (100 %): 2024: Agriculture 10 → 10 %.
+- II.2.2.a (2), enforcement staff with basic training (additive, qualitative): 2022: 30 (DOST states no level);
+  2023: 25 (Industry and Trade, basic; DOST's 20 are in-depth and left out); to date 55.
+- II.2.2.a (3), business units (at least 350): 50, 120, 150 → 42.857 % in 2023.
+- II.2.2.a (4), enterprises doing IP audit or valuation (3–5): 2023: 2 (not v1's 9) → 66.667 %.
+- II.2.2.b (growth 2026–2030) and II.2.2.b (1) (patents supported): nothing reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from ipgraph.progress import TargetProgress, progress_report
+from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.vocab import GRAPH
+
+PROJECT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "progress"
+
+
+def load_progress_fixtures(store: EmbeddedStore) -> None:
+    """The project's graphs plus every fixture file in the graph graphs.json names."""
+    for path in sorted((PROJECT / "ontology").glob("*.ttl")):
+        store.load_file(path, GRAPH["ontology"])
+    for path in sorted((PROJECT / "data").glob("*.ttl")):
+        store.load_file(path, GRAPH[path.stem])
+    for name, graph in json.loads((FIXTURES / "graphs.json").read_text()).items():
+        store.load_file(FIXTURES / name, URIRef(graph))
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore(tmp_path_factory.mktemp("progress-store"), workers=1)
+    load_progress_fixtures(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def progress(store: EmbeddedStore) -> dict[str, TargetProgress]:
+    return {item.target.reference: item for item in progress_report(store)}
+
+
+def series(item: TargetProgress) -> list[tuple[int, float, int, float | None, float | None]]:
+    """(year, value, organisations, to date, share) per year, rounded to 4 places."""
+    return [
+        (
+            figure.year,
+            round(figure.value, 4),
+            figure.organisations,
+            None if figure.to_date is None else round(figure.to_date, 4),
+            None if figure.share is None else round(figure.share, 4),
+        )
+        for figure in item.years
+    ]
+
+
+def test_every_target_of_the_plan_is_listed_in_the_plans_order(progress: dict[str, TargetProgress]) -> None:
+    assert list(progress) == [
+        "II.2.1.a.b1",
+        "II.2.1.a.b2",
+        "II.2.1.a.b3",
+        "II.2.1.b",
+        "II.2.2.a.b1",
+        "II.2.2.a.b2",
+        "II.2.2.a.b3",
+        "II.2.2.a.b4",
+        "II.2.2.b",
+        "II.2.2.b.b1",
+    ]
+    kinds = {reference: item.target.kind for reference, item in progress.items()}
+    assert kinds["II.2.1.a.b1"] == "percentage"
+    assert kinds["II.2.1.a.b2"] == "additive"
+    assert kinds["II.2.1.a.b3"] == "cumulative"
+    assert kinds["II.2.1.b"] == "growth"
+
+
+def test_percentage_is_averaged_over_the_target_group_with_the_latest_value_carried(
+    progress: dict[str, TargetProgress],
+) -> None:
+    item = progress["II.2.1.a.b1"]
+    assert series(item) == [(2022, 50.0, 2, 50.0, 50.0), (2023, 70.0, 3, 70.0, 70.0)]
+    assert item.status == "in-progress"
+    assert series(progress["II.2.2.a.b1"]) == [(2024, 10.0, 1, 10.0, 10.0)]
+
+
+def test_cumulative_counts_sum_each_organisations_latest_value(progress: dict[str, TargetProgress]) -> None:
+    assert series(progress["II.2.1.a.b3"]) == [
+        (2021, 50.0, 1, 50.0, 20.0),
+        (2022, 120.0, 2, 120.0, 48.0),
+        (2023, 150.0, 2, 150.0, 60.0),
+    ]
+    assert series(progress["II.2.2.a.b3"])[-1] == (2023, 150.0, 2, 150.0, 42.8571)
+    assert series(progress["II.2.2.a.b4"]) == [(2023, 2.0, 1, 2.0, 66.6667)]
+
+
+def test_additive_counts_run_up_and_a_qualitative_target_has_no_share(progress: dict[str, TargetProgress]) -> None:
+    item = progress["II.2.1.a.b2"]
+    assert series(item) == [(2022, 30.0, 1, 30.0, None), (2023, 45.0, 2, 75.0, None)]
+    assert item.status == "qualitative"
+    assert series(progress["II.2.2.a.b2"]) == [(2022, 30.0, 1, 30.0, None), (2023, 25.0, 1, 55.0, None)]
+
+
+def test_growth_of_applications_year_over_year_and_its_average(progress: dict[str, TargetProgress]) -> None:
+    item = progress["II.2.1.b"]
+    totals = [(f.year, f.value, f.organisations) for f in item.years]
+    assert totals == [(2021, 200.0, 1), (2022, 220.0, 2), (2023, 240.0, 1)]
+    growth = [None if f.growth is None else round(f.growth, 4) for f in item.years]
+    assert growth == [None, 10.0, 9.0909]
+    assert series(item)[1:] == [(2022, 220.0, 2, 10.0, 125.0), (2023, 240.0, 1, 9.5455, 119.3182)]
+    assert item.status == "within"
+
+
+def test_targets_with_nothing_reported_have_no_figures(progress: dict[str, TargetProgress]) -> None:
+    for reference in ("II.2.2.b", "II.2.2.b.b1"):
+        assert progress[reference].years == ()
+        assert progress[reference].status == "no-data"
+
+
+def test_superseded_version_does_not_count(store: EmbeddedStore, progress: dict[str, TargetProgress]) -> None:
+    # Version 1's figures are in the store and would change every figure above if they counted.
+    assert store.triple_count(GRAPH["reports/so-khoa-hoc-va-cong-nghe/2023/v1"]) > 0
+    values = {f.value for item in progress.values() for f in item.years}
+    assert not values & {999.0, 500.0, 9.0}
+
+
+def test_examples_count_only_when_asked_for_and_never_with_submissions(store: EmbeddedStore) -> None:
+    examples = {item.target.reference: item for item in progress_report(store, "examples")}
+    assert series(examples["II.2.1.a.b3"]) == [(2022, 7.0, 1, 7.0, 2.8)]
+    assert sum(len(item.years) for item in examples.values()) == 2  # II.2.1.a.b3 and II.2.2.a.b3
