@@ -217,9 +217,8 @@ def test_every_property_and_class_used_in_data_is_declared_and_used_as_its_kind(
         where = path.relative_to(PROJECT)
         for subject, predicate, obj in Graph().parse(path, format="turtle"):
             if predicate == RDF.type:
-                if isinstance(obj, URIRef) and not str(obj).startswith(BUILT_IN_NAMESPACES) and OWL.Class not in kinds.get(
-                    obj, set()
-                ):
+                built_in = str(obj).startswith(BUILT_IN_NAMESPACES)
+                if isinstance(obj, URIRef) and not built_in and OWL.Class not in kinds.get(obj, set()):
                     problems.add(f"{where}: class {obj} is not declared owl:Class")
                 continue
             if str(predicate).startswith(BUILT_IN_NAMESPACES):
