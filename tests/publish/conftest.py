@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 import uvicorn
+from rdflib import Graph
 
 from ipgraph.api import create_app
 from ipgraph.settings import Settings
+from ipgraph.store.base import Store
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.vocab import GRAPH, ONTOLOGY_GRAPH
 
@@ -54,9 +57,10 @@ def free_port() -> int:
         return port
 
 
-def serve_in_thread(settings: Settings, store: EmbeddedStore) -> Iterator[Service]:
-    """Run the app under uvicorn on a free port until the generator is closed."""
-    port = free_port()
+def serve_in_thread(settings: Settings, store: Store | None, port: int | None = None) -> Iterator[Service]:
+    """Run the app under uvicorn on ``port`` (a free one by default) until the generator is closed; with no
+    ``store`` the app opens its own from ``settings``, loading the project files as ``ipgraph serve`` does."""
+    port = port or free_port()
     config = uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -77,3 +81,32 @@ def plan_service(plan_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFac
     """The app on a real uvicorn, serving ``plan_store`` with the default published base."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("plan-data"), project_dir=PROJECT)
     yield from serve_in_thread(settings, plan_store)
+
+
+@pytest.fixture(scope="session")
+def own_base_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The app published under its own URL (``base_iri = http://127.0.0.1:PORT/``): the project files are loaded
+    with their IRIs rewritten to that base, so every IRI in the store is answered by this very service."""
+    port = free_port()
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("own-base"), project_dir=PROJECT, base_iri=f"http://127.0.0.1:{port}/",
+        query_workers=1,
+    )
+    yield from serve_in_thread(settings, None, port)
+
+
+def parse_document(data: bytes, media_type: str) -> Graph:
+    """An RDF document as an rdflib graph. JSON-LD is read by pyoxigraph (and handed over as N-Triples) because
+    rdflib's own JSON-LD parser raises deprecation warnings of its own, which this suite turns into errors."""
+    if media_type == "application/ld+json":
+        quads = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD)
+        data = pyoxigraph.serialize([quad.triple for quad in quads], format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+        media_type = "application/n-triples"
+    return Graph().parse(data=data, format=RDFLIB_FORMATS[media_type])
+
+
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
