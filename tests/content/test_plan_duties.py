@@ -52,17 +52,12 @@ LEAD_COUNTS = {
 
 @pytest.fixture(scope="module")
 def store() -> Store:
-    """The plan (with its second half, wherever it lives now) and the organisations, in memory."""
+    """The plan and the organisations, in memory."""
     for required in ("plan.ttl", "organisations.ttl"):
         if not (DATA / required).exists():
             pytest.fail(f"data/{required} is missing: the duties cannot be checked without it")
     store = Store()
     store.load(path=DATA / "plan.ttl", format=RdfFormat.TURTLE, to_graph=NamedNode(str(PLAN_GRAPH)))
-    implementation = DATA / "plan-implementation.ttl"
-    # Once the second half has been appended to plan.ttl, loading it again would duplicate the blank-node
-    # associations; load it only while plan.ttl does not yet hold section V.
-    if implementation.exists() and not _has_subject(store, P160["duty-V.1.a"]):
-        store.load(path=implementation, format=RdfFormat.TURTLE, to_graph=NamedNode(str(PLAN_GRAPH)))
     store.load(path=DATA / "organisations.ttl", format=RdfFormat.TURTLE, to_graph=NamedNode(str(ORGANISATIONS_GRAPH)))
     return store
 

@@ -22,7 +22,7 @@ from ipgraph.vocab import ELI, IPG, P160
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = PROJECT / "data" / "source" / "plan-160-KH-UBND-2021-thai-binh.txt"
-PLAN_FILES = ("plan.ttl", "plan-implementation.ttl")
+PLAN = PROJECT / "data" / "plan.ttl"
 
 ROMAN = re.compile(r"^(I|II|III|IV|V|VI)\. (.+)$")
 NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\. (.+)$")
@@ -109,12 +109,7 @@ def parse_source(text: str) -> list[SourceItem]:
 
 
 def load_plan() -> Graph:
-    graph = Graph()
-    for name in PLAN_FILES:
-        path = PROJECT / "data" / name
-        if path.exists():
-            graph.parse(path, format="turtle")
-    return graph
+    return Graph().parse(PLAN, format="turtle")
 
 
 def vietnamese(graph: Graph, subject: URIRef, predicate: URIRef) -> set[str]:
