@@ -34,6 +34,8 @@ import pytest
 from rdflib import URIRef
 
 from ipgraph.progress import TargetProgress, progress_report
+from ipgraph.queries import load_canned_queries
+from ipgraph.store.base import Row
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.vocab import GRAPH
 
@@ -151,3 +153,30 @@ def test_examples_count_only_when_asked_for_and_never_with_submissions(store: Em
     examples = {item.target.reference: item for item in progress_report(store, "examples")}
     assert series(examples["II.2.1.a.b3"]) == [(2022, 7.0, 1, 7.0, 2.8)]
     assert sum(len(item.years) for item in examples.values()) == 2  # II.2.1.a.b3 and II.2.2.a.b3
+
+
+def test_canned_query_cq20_gives_the_same_figures(store: EmbeddedStore, progress: dict[str, TargetProgress]) -> None:
+    query = load_canned_queries(PROJECT / "queries")["progress_by_target"]
+    rows = store.select(query.text, query.bind({}))
+
+    def number(row: Row, name: str) -> float | None:
+        return round(float(row[name].toPython()), 4) if name in row else None  # type: ignore[union-attr]
+
+    answered: dict[str, list[tuple[object, ...]]] = {}
+    for row in rows:
+        figures = answered.setdefault(str(row["reference"]), [])
+        if "year" in row:
+            figures.append(
+                (int(row["year"]), number(row, "value"), int(row["organisations"]), number(row, "to_date"),  # type: ignore[call-overload]
+                 number(row, "growth_percent"), number(row, "share_percent"))
+            )
+    expected: dict[str, list[tuple[object, ...]]] = {}
+    for reference, item in progress.items():
+        growth = item.target.kind == "growth"
+        expected[reference] = [
+            (f.year, round(f.value, 4), f.organisations, None if growth or f.to_date is None else round(f.to_date, 4),
+             None if f.growth is None else round(f.growth, 4), None if growth or f.share is None else round(f.share, 4))
+            for f in item.years
+        ]
+    assert answered == expected
+    assert answered["II.2.1.a.b3"][-1] == (2023, 150.0, 2, 150.0, None, 60.0)
