@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import warnings
 import xml.parsers.expat
 from dataclasses import dataclass
 from typing import Any
@@ -89,7 +90,10 @@ def _parse_into(graph: Graph, data: bytes, chosen: Format, base_iri: str, limits
     if chosen is JSON_LD:
         _check_json_ld(source if isinstance(source, str) else "", limits)
     try:
-        graph.parse(data=source, format=chosen.rdflib_name, publicID=base_iri)
+        with warnings.catch_warnings():
+            # rdflib's JSON-LD parser wraps a plain graph in a ConjunctiveGraph and warns about its own choice.
+            warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+            graph.parse(data=source, format=chosen.rdflib_name, publicID=base_iri)
     except BadSyntax as error:
         line, column = _position(error._str, error._i)  # rdflib keeps the offset only here
         raise RdfSyntaxError(
