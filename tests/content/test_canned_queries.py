@@ -226,3 +226,37 @@ def test_cq19_organisations_changed(store: EmbeddedStore) -> None:
     assert doic.get("successor") is not None
     assert text(doic, "source_title")
     assert org("ubnd-tinh-thai-binh") in changed
+
+
+def test_cq19_who_carries_each_duty_today(store: EmbeddedStore) -> None:
+    """The successor chain is followed to its end; the plan's own leads stay as written beside today's holders."""
+    rows = run(store, "duty_holders_today")
+    holders = {(text(row, "reference"), row["lead"]): row for row in rows}
+    # Every lead of every duty of section V appears once, with the plan's own assignment intact.
+    assignments = store.select(
+        "SELECT ?duty ?lead WHERE { ?duty a <https://w3id.org/ipgraph/def#Duty> ; "
+        "<http://www.w3.org/ns/prov#qualifiedAssociation> [ <http://www.w3.org/ns/prov#agent> ?lead ; "
+        "<http://www.w3.org/ns/prov#hadRole> <https://w3id.org/ipgraph/id/role-lead> ] }"
+    )
+    assert len(holders) == len(rows) == len(assignments)
+    assert {(row["duty"], row["lead"]) for row in rows} == {(row["duty"], row["lead"]) for row in assignments}
+    ict = holders[("V.5", org("so-thong-tin-va-truyen-thong"))]
+    assert ict["holder"] == org("so-khoa-hoc-va-cong-nghe-hung-yen")
+    assert text(ict, "status") == "succeeded"
+    assert text(ict, "changed_on") == "2025-07-01"
+    assert "press and publishing" in text(ict, "note")
+    assert holders[("V.7", org("so-ke-hoach-va-dau-tu"))]["holder"] == org("so-tai-chinh-hung-yen")
+    assert holders[("V.2.a", org("so-nong-nghiep-va-phat-trien-nong-thon"))]["holder"] == org(
+        "so-nong-nghiep-va-moi-truong-hung-yen"
+    )
+    # Two hops: the station merged into the newspaper, whose own fate is not known.
+    station = holders[("V.12", org("dai-phat-thanh-va-truyen-hinh-thai-binh"))]
+    assert station["holder"] == org("bao-thai-binh")
+    assert text(station, "changed_on") == "2025-03-17"
+    # No successor recorded: the lead still holds the duty and the note says what is not known.
+    districts = holders[("V.11.c", org("ubnd-huyen-thanh-pho"))]
+    assert districts["holder"] == org("ubnd-huyen-thanh-pho")
+    assert text(districts, "status") == "not-known"
+    assert text(districts, "changed_on") == "2025-07-01"
+    assert "not known" in text(districts, "note")
+    assert text(holders[("V.9.a", org("chi-cuc-hai-quan-thai-binh"))], "status") == "not-known"
