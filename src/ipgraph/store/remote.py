@@ -26,7 +26,7 @@ from typing import Any
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier, Variable
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ipgraph.errors import (
@@ -178,7 +178,9 @@ class RemoteStore:
     ) -> tuple[bytes, str]:
         client = self._client(self.query_url, timeout)
         client.setQuery(query)
-        client.setReturnFormat(JSON)
+        # The Accept header below decides the format; the return format only has to suit the query form, or
+        # SPARQLWrapper warns (a RuntimeWarning) about JSON for a CONSTRUCT or DESCRIBE.
+        client.setReturnFormat(TURTLE if query_form(query) in ("CONSTRUCT", "DESCRIBE") else JSON)
         client.addCustomHttpHeader("Accept", accept)
         for iri in default_graphs:
             client.addParameter("default-graph-uri", iri)
