@@ -12,6 +12,7 @@ SERVICE and LOAD always need the allow-list: the store engines would really fetc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -55,10 +56,15 @@ class CheckedQuery:
 
 @dataclass(frozen=True)
 class CheckedUpdate:
-    """An update that passed the guard; ``declares_dataset`` is true when it has USING or WITH clauses."""
+    """An update that passed the guard; ``declares_dataset`` is true when it has USING or WITH clauses.
+
+    ``cleared_graphs`` are the graphs of ``CLEAR GRAPH <iri>`` operations without SILENT (see
+    :func:`tolerate_clear_of_empty_graphs`).
+    """
 
     declares_dataset: bool
     written_graphs: tuple[str, ...] = ()
+    cleared_graphs: tuple[str, ...] = ()
 
 
 def check_query(
@@ -107,12 +113,14 @@ def check_update(
     declares_dataset = False
     using: list[str] = []
     written: list[str] = []
+    cleared: list[str] = []
     for raw_prologue, operation in zip(tree.prologue, tree.request, strict=False):
         prologue = _prologue(raw_prologue, base_iri, prologue)
         if operation.name == "Load":
             _refuse_unless_allowed("LOAD", str(_resolve(prologue, operation["iri"])), policy)
         _refuse_services(operation, prologue, policy)
         written.extend(_written_graphs(operation, prologue))
+        cleared.extend(_cleared_graphs(operation, prologue))
         if dict.get(operation, "withClause") is not None:
             declares_dataset = True
         for clause in dict.get(operation, "using") or ():
@@ -127,7 +135,41 @@ def check_update(
     _require_known_graphs(
         "using-graph-uri/using-named-graph-uri", [*using_graph_uris, *using_named_graph_uris], policy, written
     )
-    return CheckedUpdate(declares_dataset=declares_dataset, written_graphs=tuple(dict.fromkeys(written)))
+    return CheckedUpdate(
+        declares_dataset=declares_dataset,
+        written_graphs=tuple(dict.fromkeys(written)),
+        cleared_graphs=tuple(dict.fromkeys(cleared)),
+    )
+
+
+def tolerate_clear_of_empty_graphs(update: str, checked: CheckedUpdate) -> str:
+    """Prefix ``update`` so that ``CLEAR GRAPH <g>`` succeeds when ``<g>`` holds nothing.
+
+    ipgraph does not record empty graphs: a graph exists while it holds a triple. Clearing a graph that holds
+    nothing therefore succeeds, as in stores that do not record empty graphs (SPARQL 1.1 Update §3.2.2; the
+    W3C protocol test ``update_base_uri`` clears a graph no earlier request made). The engines record graphs
+    and would fail, so each such graph is first created if absent, in the same atomic request.
+    """
+    if not checked.cleared_graphs:
+        return update
+    # The engines accept a prologue only at the start of a request, so the creations go after it.
+    end = _prologue_end(update)
+    creations = "".join(f"CREATE SILENT GRAPH <{iri}> ;\n" for iri in checked.cleared_graphs)
+    return update[:end] + "\n" + creations + update[end:]
+
+
+_PROLOGUE_ITEM = re.compile(
+    r"(?:\s|#[^\n]*)*(?:BASE(?:\s|#[^\n]*)*<[^>]*>|PREFIX(?:\s|#[^\n]*)*[^\s:]*:(?:\s|#[^\n]*)*<[^>]*>)",
+    re.IGNORECASE,
+)
+
+
+def _prologue_end(text: str) -> int:
+    """Where the BASE and PREFIX declarations opening ``text`` end (``text`` has already parsed)."""
+    end = 0
+    while match := _PROLOGUE_ITEM.match(text, end):
+        end = match.end()
+    return end
 
 
 def forbid_engine_fetching() -> None:
@@ -219,6 +261,14 @@ def _require_known_graphs(keyword: str, iris: Sequence[str], policy: GuardPolicy
 def _clause_iri(clause: CompValue) -> Any:
     """The IRI of a FROM/FROM NAMED/USING/USING NAMED clause."""
     return dict.get(clause, "default") or dict.get(clause, "named")
+
+
+def _cleared_graphs(operation: CompValue, prologue: Prologue) -> Iterator[str]:
+    """The graph of a ``CLEAR GRAPH <iri>`` without SILENT (CLEAR DEFAULT/NAMED/ALL never fail)."""
+    if operation.name == "Clear" and not dict.get(operation, "silent"):
+        target = dict.get(operation, "graphiri")
+        if target not in (None, "DEFAULT", "NAMED", "ALL"):
+            yield str(_resolve(prologue, target))
 
 
 def _written_graphs(operation: CompValue, prologue: Prologue) -> Iterator[str]:

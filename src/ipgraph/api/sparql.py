@@ -17,6 +17,7 @@ pool, so a slow query never blocks the event loop.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -48,7 +49,7 @@ from ipgraph.formats import (
 )
 from ipgraph.service_description import describe_service
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import GuardPolicy, check_query, check_update
+from ipgraph.sparql_guard import GuardPolicy, check_query, check_update, tolerate_clear_of_empty_graphs
 from ipgraph.store.base import QueryOutcome, QueryRequest, Store, UpdateRequest
 
 router = APIRouter(tags=["sparql"])
@@ -140,7 +141,9 @@ def _single(params: Mapping[str, list[str]], name: str) -> str | None:
 
 
 def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> ProtocolRequest:
-    text = _single(params, operation) or ""
+    # ipgraph holds text in Unicode NFC (docs/model.md, "Text"): a query or update typed in decomposed form
+    # (NFD, or mixed) is normalised here, so its literals match the stored text and its inserts store NFC.
+    text = unicodedata.normalize("NFC", _single(params, operation) or "")
     if not text.strip():
         raise InputError(f"the {operation} is empty")
     return ProtocolRequest(
@@ -228,7 +231,7 @@ def _apply(request: Request, protocol: ProtocolRequest) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
     endpoint = endpoint_url(request, settings)
-    check_update(
+    checked = check_update(
         protocol.text,
         guard_policy(settings, store),
         base_iri=endpoint,
@@ -237,7 +240,7 @@ def _apply(request: Request, protocol: ProtocolRequest) -> Response:
     )
     store.update(
         UpdateRequest(
-            update=_with_base(protocol.text, endpoint),
+            update=_with_base(tolerate_clear_of_empty_graphs(protocol.text, checked), endpoint),
             using_graph_uris=protocol.using_graph_uris,
             using_named_graph_uris=protocol.using_named_graph_uris,
             timeout=settings.query_timeout,
