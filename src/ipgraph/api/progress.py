@@ -1,0 +1,171 @@
+"""``/progress`` and ``/dashboard``: how far along each target of the plan is, from the reports stored so far (CQ20).
+
+``GET /progress`` answers JSON for programs; ``GET /dashboard`` is the page for people, with its charts drawn
+by the server as inline SVG (no script, no CDN: it works offline). Both take ``?data=submissions`` (the
+default: accepted reports, current versions only) or ``?data=examples`` (the example reports, never mixed
+with submissions). The figures are computed by :mod:`ipgraph.progress`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.progress import DataSource, TargetProgress, YearFigure, progress_report
+from ipgraph.progress.charts import format_number, share_bar, target_text, year_chart
+from ipgraph.publish.i18n import Language
+from ipgraph.publish.locations import browse_path
+from ipgraph.publish.rendering import render_page, request_language
+
+router = APIRouter(tags=["progress"])
+
+#: The dashboard's own wording, vi and en.
+DASHBOARD_TEXT: dict[str, dict[Language, str]] = {
+    "title": {"vi": "Tiến độ thực hiện các mục tiêu của Kế hoạch", "en": "Progress against the plan's targets"},
+    "intro": {
+        "vi": "Số liệu tổng hợp từ phiên bản hiện hành của các báo cáo hằng năm đã nộp (mục VI của Kế hoạch), "
+        "so với các mục tiêu cụ thể của mục II.2.",
+        "en": "Figures from the current versions of the annual reports submitted so far (section VI of the plan), "
+        "against the specific targets of section II.2.",
+    },
+    "source_submissions": {"vi": "Báo cáo đã nộp", "en": "Submitted reports"},
+    "source_examples": {"vi": "Báo cáo mẫu", "en": "Example reports"},
+    "showing": {"vi": "Đang xem", "en": "Showing"},
+    "examples_note": {
+        "vi": "Đây là số liệu của các báo cáo mẫu, không phải báo cáo thật.",
+        "en": "These figures come from the example reports, not from real submissions.",
+    },
+    "by_year": {"vi": "Mục tiêu đến năm", "en": "Targets for"},
+    "target": {"vi": "Mục tiêu", "en": "Target"},
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "latest": {"vi": "Số liệu mới nhất", "en": "Latest figure"},
+    "share": {"vi": "Tỷ lệ đạt được", "en": "Share reached"},
+    "average_growth": {"vi": "Mức tăng bình quân", "en": "Average growth"},
+    "year": {"vi": "Năm", "en": "Year"},
+    "value": {"vi": "Số liệu của năm", "en": "Figure for the year"},
+    "organisations": {"vi": "Số đơn vị báo cáo", "en": "Organisations reporting"},
+    "to_date": {"vi": "Tính đến năm", "en": "To date"},
+    "growth": {"vi": "Tăng so với năm trước (%)", "en": "Growth on the year before (%)"},
+    "share_column": {"vi": "Đạt (%)", "en": "Reached (%)"},
+    "no_reports": {"vi": "Chưa có báo cáo nào về mục tiêu này.", "en": "Nothing reported for this target yet."},
+    "no_figure": {
+        "vi": "Kế hoạch không nêu con số cho mục tiêu này.",
+        "en": "The plan gives no figure for this target.",
+    },
+    "per_year": {"vi": "mỗi năm", "en": "per year"},
+    "in_year": {"vi": "năm", "en": "in"},
+    "organisations_short": {"vi": "đơn vị", "en": "organisations"},
+    "chart_title": {"vi": "Số liệu theo năm so với mục tiêu", "en": "Figures by year against the target"},
+    "growth_chart_title": {
+        "vi": "Tốc độ tăng số đơn theo năm so với khoảng mục tiêu",
+        "en": "Growth of applications by year against the target band",
+    },
+    "status_reached": {"vi": "Đã đạt", "en": "Reached"},
+    "status_in-progress": {"vi": "Đang thực hiện", "en": "In progress"},
+    "status_within": {"vi": "Trong khoảng mục tiêu", "en": "Within the target band"},
+    "status_below": {"vi": "Thấp hơn mục tiêu", "en": "Below the target band"},
+    "status_above": {"vi": "Cao hơn mục tiêu", "en": "Above the target band"},
+    "status_no-data": {"vi": "Chưa có số liệu", "en": "No figures yet"},
+    "status_qualitative": {"vi": "Mục tiêu định tính", "en": "Qualitative target"},
+    "kind_additive": {"vi": "cộng dồn các năm", "en": "summed over the years"},
+    "kind_cumulative": {
+        "vi": "lũy kế, giá trị mới nhất của mỗi đơn vị",
+        "en": "running total, each organisation's latest",
+    },
+    "kind_percentage": {"vi": "bình quân các đơn vị", "en": "average over the organisations"},
+    "kind_growth": {"vi": "bình quân tốc độ tăng hằng năm", "en": "average yearly growth"},
+    "json": {"vi": "Dữ liệu JSON", "en": "JSON data"},
+    "canned_query": {"vi": "Truy vấn SPARQL (CQ20)", "en": "SPARQL query (CQ20)"},
+}
+
+
+def dashboard_text(key: str, lang: Language) -> str:
+    """The dashboard's wording for ``key`` (the key itself when missing, so a gap shows)."""
+    entry = DASHBOARD_TEXT.get(key)
+    return entry[lang] if entry else key
+
+
+@router.get("/progress")
+def progress_json(store: StoreDep, data: DataSource = "submissions") -> dict[str, Any]:
+    """Every target with its yearly figures and where it stands, as JSON."""
+    return {"data": data, "targets": [progress_as_json(item) for item in progress_report(store, data)]}
+
+
+def progress_as_json(item: TargetProgress) -> dict[str, Any]:
+    """One target's progress, JSON-ready."""
+    target = item.target
+    latest = item.latest
+    return {
+        "target": target.iri,
+        "reference": target.reference,
+        "label": dict(target.labels),
+        "text": dict(target.texts),
+        "year": target.year,
+        "indicator": target.indicator,
+        "indicator_label": dict(target.indicator_labels),
+        "measured_indicator": target.measured_indicator,
+        "kind": target.kind,
+        "exact": target.exact,
+        "minimum": target.minimum,
+        "maximum": target.maximum,
+        "unit": target.unit,
+        "unit_label": dict(target.unit_labels),
+        "training_level": target.training_level,
+        "target_group": sorted(target.target_group),
+        "qualitative": target.qualitative,
+        "status": item.status,
+        "latest": None if latest is None else figure_as_json(latest),
+        "years": [figure_as_json(figure) for figure in item.years],
+    }
+
+
+def figure_as_json(figure: YearFigure) -> dict[str, Any]:
+    """One year's figure, JSON-ready; percentages under names that say so."""
+    return {
+        "year": figure.year,
+        "value": figure.value,
+        "organisations": figure.organisations,
+        "to_date": figure.to_date,
+        "growth_percent": figure.growth,
+        "share_percent": figure.share,
+    }
+
+
+@router.get("/dashboard", include_in_schema=False)
+def dashboard(request: Request, settings: SettingsDep, store: StoreDep, data: DataSource = "submissions") -> Response:
+    """The progress dashboard: one card per target, grouped by target year, charts as inline SVG."""
+    lang = request_language(request)
+    items = progress_report(store, data)
+    cards = [_card(item, lang, settings.base_iri) for item in items]
+    years = sorted({item.target.year for item in items})
+    context = {
+        "d": lambda key: dashboard_text(key, lang),
+        "source": data,
+        "groups": [(year, [card for card in cards if card["year"] == year]) for year in years],
+        "number": lambda value: "" if value is None else format_number(value, lang),
+    }
+    return render_page(request, "dashboard.html", context)
+
+
+def _card(item: TargetProgress, lang: Language, base_iri: str) -> dict[str, Any]:
+    target = item.target
+    latest = item.latest
+    return {
+        "item": item,
+        "year": target.year,
+        "id": "target-" + target.reference,
+        "href": browse_path(base_iri, target.iri) or target.iri,
+        "label": target.labels.get(lang) or target.labels.get("en") or target.reference,
+        "text": target.texts.get(lang) or target.texts.get("vi", ""),
+        "indicator": target.indicator_labels.get(lang) or target.indicator_labels.get("en", ""),
+        "unit": target.unit_labels.get(lang) or target.unit_labels.get("en", ""),
+        "target_text": target_text(item, lang),
+        "latest": latest,
+        "chart": year_chart(item, lang),
+        "share": share_bar(item, lang),
+        "status": item.status,
+        "kind": target.kind,
+    }
