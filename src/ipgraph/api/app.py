@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from ipgraph import __version__
-from ipgraph.api import dataset, graph_store, queries, resources, site, sparql
+from ipgraph.api import dataset, graph_store, progress, queries, resources, site, sparql
 from ipgraph.api.problems import install_problem_handlers
 from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
@@ -42,6 +42,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(site.router)
     site.mount_static(app, settings)
     app.include_router(queries.router)
+    app.include_router(progress.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     install_problem_handlers(app)
