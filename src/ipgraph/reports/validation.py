@@ -1,0 +1,297 @@
+"""Validate an annual report against shapes/report.shapes.ttl with the plan as data, plus checks across years.
+
+pySHACL is owned here (STYLE: one owner module per library). The shapes and the plan are parsed once, in
+:meth:`ReportValidator.from_project`; each :meth:`ReportValidator.validate` call builds a small data graph (the
+slice of the plan the shapes consult, plus the report) and runs pySHACL with SHACL-SPARQL (``advanced=True``)
+and no inference, in place, so nothing is cloned. Each thread keeps its own parsed shapes, so calls from
+several worker threads never share pySHACL's caches.
+
+>>> from pathlib import Path
+>>> validator = ReportValidator.from_project(Path("."))  # doctest: +SKIP
+>>> outcome = validator.validate(report_graph)             # doctest: +SKIP
+>>> outcome.conforms, [issue.message_en for issue in outcome.issues]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import rdflib
+from pyshacl import Validator
+from pyshacl.graph_abstraction import DataGraph
+from rdflib import Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Node
+
+from ipgraph.reports.issues import ExtraResult, Issue, MessageTemplates, Severity, add_results, issues_from_results
+from ipgraph.reports.parsing import parse_report
+from ipgraph.reports.plausibility import PlausibilityBands, check_plausibility
+from ipgraph.vocab import CANONICAL_BASE, IPG, SDMX_ATTRIBUTE
+
+#: The shapes every report is checked against; their hash is the shapes version recorded with each stored report.
+SHAPES_FILES: tuple[str, ...] = ("shapes/report.shapes.ttl",)
+#: Files the plan slice is taken from (docs/model.md, named graphs); ontology/reports.ttl holds the duty statuses.
+PLAN_FILES: tuple[str, ...] = (
+    "data/plan.ttl",
+    "data/organisations.ttl",
+    "data/organisation-changes.ttl",
+    "data/ip-categories.ttl",
+    "data/code-lists.ttl",
+    "ontology/reports.ttl",
+)
+
+# The predicates of the plan the shapes consult; the rest of the plan (its text) is left out of the data
+# graph, which keeps each validation small and fast.
+_CONTEXT_PREDICATES = frozenset(
+    {
+        RDF.type,
+        SKOS.inScheme,
+        SDMX_ATTRIBUTE.unitMeasure,
+        IPG.isCumulative,
+        PROV.qualifiedAssociation,
+        PROV.agent,
+        PROV.hadRole,
+        FOAF.member,
+        IPG.successor,
+        IPG.deadline,
+        TIME.month,
+        TIME.day,
+    }
+)
+# Labels are kept only for what messages name.
+_LABELLED_CLASSES = (IPG.Duty, ORG.Organization, IPG.OrganizationGroup, SKOS.Concept)
+
+_PYSHACL_OPTIONS = {"advanced": True, "inference": "none", "inplace": True, "allow_warnings": True}
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """The result of validating one report: whether it may be stored, and every issue found."""
+
+    conforms: bool
+    issues: tuple[Issue, ...]
+    results_graph: rdflib.Graph
+    organisation: URIRef | None
+    year: int | None
+    report: Node | None
+    shapes_version: str
+
+    def count(self, severity: Severity) -> int:
+        """How many issues of ``severity`` the outcome holds."""
+        return sum(1 for issue in self.issues if issue.severity == severity)
+
+
+class ReportValidator:
+    """Validates reports; build it once (:meth:`from_project`) and share it between threads."""
+
+    def __init__(self, shapes: Graph, plan: Graph, shapes_version: str) -> None:
+        self._shapes_source = shapes
+        self._templates = MessageTemplates.from_shapes(shapes)
+        self._context = plan_context(plan)
+        self._bands = PlausibilityBands.from_plan(plan)
+        self.shapes_version = shapes_version
+        self._local = threading.local()
+
+    @classmethod
+    def from_project(cls, project_dir: Path) -> ReportValidator:
+        """Parse the report shapes and the plan's graphs of the checkout at ``project_dir``, once."""
+        shapes = Graph()
+        digest = hashlib.sha256()
+        for name in SHAPES_FILES:
+            content = (project_dir / name).read_bytes()
+            digest.update(content)
+            shapes.parse(data=content, format="turtle")
+        plan = Graph()
+        for name in PLAN_FILES:
+            plan.parse(project_dir / name, format="turtle")
+        return cls(shapes, plan, digest.hexdigest())
+
+    @property
+    def shapes_graph(self) -> Graph:
+        """The report shapes as parsed (do not modify)."""
+        return self._shapes_source
+
+    def validate(
+        self,
+        report: Graph,
+        earlier_reports: Graph | None = None,
+        today: datetime.date | None = None,
+    ) -> ValidationOutcome:
+        """Check ``report`` against the shapes and the plan, and against ``earlier_reports`` for plausibility.
+
+        ``today`` is the date the service receives the report: when given and the report has no
+        dcterms:dateSubmitted, timeliness is judged by it. ``report`` itself is never modified.
+        """
+        extra: list[ExtraResult] = []
+        reports = sorted(set(report.subjects(RDF.type, IPG.AnnualReport)), key=str)
+        if not reports:
+            extra.append(_missing_report())
+        elif len(reports) > 1:
+            extra.append(_several_reports(reports))
+        the_report = reports[0] if len(reports) == 1 else None
+        data = _PreparedQueryGraph(self._thread_queries())
+        data += self._context
+        for triple in _own_triples(report, extra):
+            data.add(triple)
+        if the_report is not None and today is not None and (the_report, DCTERMS.dateSubmitted, None) not in data:
+            data.add((the_report, DCTERMS.dateSubmitted, RdfLiteral(today)))
+        results = self._run_shacl(data)
+        if the_report is not None and earlier_reports is not None:
+            extra.extend(check_plausibility(report, the_report, earlier_reports, self._bands))
+        add_results(results, extra)
+        issues = issues_from_results(results, self._templates)
+        return ValidationOutcome(
+            conforms=not any(issue.severity == "violation" for issue in issues),
+            issues=issues,
+            results_graph=results,
+            organisation=_organisation(report, the_report),
+            year=_year(report, the_report),
+            report=the_report,
+            shapes_version=self.shapes_version,
+        )
+
+    def _run_shacl(self, data: Graph) -> Graph:
+        validator = Validator(
+            DataGraph.from_rdflib(data), shacl_graph=self._thread_shapes(), options=dict(_PYSHACL_OPTIONS)
+        )
+        compiled = getattr(self._local, "compiled", None)
+        if compiled is not None:
+            validator.shacl_graph = compiled  # reuse the shapes pySHACL already harvested in this thread
+        else:
+            self._local.compiled = validator.shacl_graph
+        _conforms, results, _text = validator.run()  # type: ignore[no-untyped-call]
+        if not isinstance(results, Graph):  # pySHACL returns the report graph unless told to serialise it
+            raise TypeError(f"pySHACL returned {type(results).__name__}, not a graph")
+        return results
+
+    def _thread_queries(self) -> dict[str, Query]:
+        queries: dict[str, Query] | None = getattr(self._local, "queries", None)
+        if queries is None:
+            queries = self._local.queries = {}
+        return queries
+
+    def _thread_shapes(self) -> Graph:
+        shapes: Graph | None = getattr(self._local, "shapes", None)
+        if shapes is None:
+            shapes = Graph()
+            for prefix, namespace in self._shapes_source.namespaces():
+                shapes.bind(prefix, namespace)
+            shapes += self._shapes_source
+            self._local.shapes = shapes
+        return shapes
+
+
+class _PreparedQueryGraph(Graph):
+    """A graph that parses each SPARQL text once: pySHACL sends the same SHACL-SPARQL text for every focus
+    node, and rdflib's parser, not evaluation, would otherwise take most of a validation's time."""
+
+    def __init__(self, prepared: dict[str, Query]) -> None:
+        super().__init__()
+        self._prepared = prepared
+
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Result:
+        """Run ``query_object``, looking a text up among the already prepared queries first."""
+        if isinstance(query_object, str):
+            prepared = self._prepared.get(query_object)
+            if prepared is None:
+                prepared = self._prepared[query_object] = prepareQuery(query_object)
+            query_object = prepared
+        return super().query(query_object, *args, **kwargs)
+
+
+def plan_context(plan: Graph) -> Graph:
+    """The slice of the plan the shapes consult: types, code-list membership, units, who holds which duty,
+    successors and group members, the reporting deadline, and labels of what messages name."""
+    context = Graph()
+    for triple in plan:
+        if triple[1] in _CONTEXT_PREDICATES:
+            context.add(triple)
+    labelled = {subject for cls in _LABELLED_CLASSES for subject in plan.subjects(RDF.type, cls)}
+    for subject in labelled:
+        for label in plan.objects(subject, RDFS.label):
+            context.add((subject, RDFS.label, label))
+    return context
+
+
+def _own_triples(report: Graph, extra: list[ExtraResult]) -> Iterable[tuple[Node, Node, Node]]:
+    """The report's triples, without statements about ipgraph's own resources (each refused as a violation):
+    an upload may not add to the plan, for instance to claim a duty for its organisation."""
+    refused: set[URIRef] = set()
+    for triple in report:
+        subject = triple[0]
+        if isinstance(subject, URIRef) and str(subject).startswith(CANONICAL_BASE):
+            refused.add(subject)
+            continue
+        yield triple
+    for subject in sorted(refused, key=str):
+        extra.append(
+            ExtraResult(
+                severity="violation",
+                message_vi=f"Báo cáo không được đưa ra phát biểu về tài nguyên của ipgraph {subject}; hãy dùng "
+                "nút trống hoặc IRI của riêng đơn vị cho báo cáo và các phần của nó.",
+                message_en=f"A report may not make statements about ipgraph's own resource {subject}; name the "
+                "report and its parts with blank nodes or IRIs of your own.",
+                focus=subject,
+                shape=IPG.ReportShape,
+            )
+        )
+
+
+def _missing_report() -> ExtraResult:
+    return ExtraResult(
+        severity="violation",
+        message_vi="Tài liệu không có báo cáo: cần đúng một nút kiểu ipg:AnnualReport.",
+        message_en="The document holds no report: exactly one node of type ipg:AnnualReport is expected.",
+        path=RDF.type,
+        shape=IPG.ReportShape,
+    )
+
+
+def _several_reports(reports: list[Node]) -> ExtraResult:
+    names = ", ".join(node.n3() for node in reports)
+    return ExtraResult(
+        severity="violation",
+        message_vi=f"Tài liệu có {len(reports)} báo cáo ({names}); mỗi lần gửi đúng một báo cáo ipg:AnnualReport.",
+        message_en=f"The document holds {len(reports)} reports ({names}); send exactly one ipg:AnnualReport at a time.",
+        path=RDF.type,
+        shape=IPG.ReportShape,
+    )
+
+
+def _organisation(report: Graph, node: Node | None) -> URIRef | None:
+    if node is None:
+        return None
+    values = [value for value in report.objects(node, IPG.reportingOrganization) if isinstance(value, URIRef)]
+    return values[0] if len(values) == 1 else None
+
+
+def _year(report: Graph, node: Node | None) -> int | None:
+    if node is None:
+        return None
+    values = list(report.objects(node, IPG.reportingYear))
+    if len(values) != 1:
+        return None
+    text = str(values[0])
+    return int(text) if text.isdigit() and len(text) == 4 else None
+
+
+__all__ = [
+    "PLAN_FILES",
+    "SHAPES_FILES",
+    "Issue",
+    "ReportValidator",
+    "Severity",
+    "ValidationOutcome",
+    "parse_report",
+    "plan_context",
+]
