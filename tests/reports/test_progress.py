@@ -27,17 +27,22 @@ Hand computation, per target:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from rdflib import URIRef
 
 from ipgraph.progress import TargetProgress, progress_report
 from ipgraph.queries import load_canned_queries
+from ipgraph.settings import Settings
 from ipgraph.store.base import Row
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.vocab import GRAPH
+
+ServiceStarter = Callable[..., str]
 
 PROJECT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "progress"
@@ -180,3 +185,87 @@ def test_canned_query_cq20_gives_the_same_figures(store: EmbeddedStore, progress
         ]
     assert answered == expected
     assert answered["II.2.1.a.b3"][-1] == (2023, 150.0, 2, 150.0, None, 60.0)
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("progress-data"), project_dir=PROJECT)
+
+
+def test_progress_json_over_http(store: EmbeddedStore, settings: Settings, running_service: ServiceStarter) -> None:
+    base = running_service(settings, store)
+    response = httpx.get(f"{base}/progress")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["data"] == "submissions"
+    targets = {entry["reference"]: entry for entry in body["targets"]}
+    assert len(targets) == 10
+    units = targets["II.2.1.a.b3"]
+    assert units["kind"] == "cumulative"
+    assert units["minimum"] == 250
+    assert units["status"] == "in-progress"
+    assert units["latest"] == {
+        "year": 2023,
+        "value": 150.0,
+        "organisations": 2,
+        "to_date": 150.0,
+        "growth_percent": None,
+        "share_percent": 60.0,
+    }
+    growth = targets["II.2.1.b"]
+    assert growth["status"] == "within"
+    assert [year["growth_percent"] for year in growth["years"]] == [None, 10.0, pytest.approx(9.0909, abs=1e-4)]
+    assert growth["latest"]["to_date"] == pytest.approx(9.5455, abs=1e-4)
+    assert targets["II.2.2.b.b1"]["years"] == []
+    assert targets["II.2.2.b.b1"]["latest"] is None
+
+    examples = httpx.get(f"{base}/progress", params={"data": "examples"}).json()
+    by_reference = {entry["reference"]: entry for entry in examples["targets"]}
+    assert by_reference["II.2.1.a.b3"]["latest"]["to_date"] == 7.0
+
+
+def test_progress_refuses_an_unknown_data_source(
+    store: EmbeddedStore, settings: Settings, running_service: ServiceStarter
+) -> None:
+    base = running_service(settings, store)
+    response = httpx.get(f"{base}/progress", params={"data": "drafts"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    detail = response.json()["detail"]
+    assert "data" in detail
+    assert "'submissions' or 'examples'" in detail
+
+
+@pytest.mark.parametrize(("lang", "heading", "share"), [("en", "Progress against the plan&#39;s targets", "60 %"),
+                                                        ("vi", "Tiến độ thực hiện các mục tiêu của Kế hoạch", "60 %")])
+def test_dashboard_is_complete_html_with_inline_svg_and_no_script(
+    store: EmbeddedStore, settings: Settings, running_service: ServiceStarter, lang: str, heading: str, share: str
+) -> None:
+    base = running_service(settings, store)
+    response = httpx.get(f"{base}/dashboard", params={"lang": lang})
+    assert response.status_code == 200
+    assert response.headers["content-language"] == lang
+    page = response.text
+    assert heading in page
+    for reference in ("II.2.1.a.b1", "II.2.1.a.b3", "II.2.1.b", "II.2.2.a.b4", "II.2.2.b.b1"):
+        assert f'id="target-{reference}"' in page
+    card = page.split('id="target-II.2.1.a.b3"')[1].split("</article>")[0]
+    assert "<svg" in card
+    assert share in card
+    assert 'class="share-fill"' in card
+    # Offline and script-free: no script element and nothing loaded from another host.
+    assert "<script" not in page
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+
+
+def test_dashboard_growth_chart_shows_the_target_band_and_each_years_growth(
+    store: EmbeddedStore, settings: Settings, running_service: ServiceStarter
+) -> None:
+    base = running_service(settings, store)
+    page = httpx.get(f"{base}/dashboard", params={"lang": "vi"}).text
+    card = page.split('id="target-II.2.1.b"')[1].split("</article>")[0]
+    assert 'class="target-band"' in card
+    assert "2022: 10</title>" in card
+    assert "2023: 9,1</title>" in card  # Vietnamese decimal comma
+    assert "Trong khoảng mục tiêu" in card
