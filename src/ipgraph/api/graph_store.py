@@ -81,7 +81,10 @@ def _target(request: Request, settings: Settings) -> GraphTarget | None:
     if path:
         if graphs or "default" in params:
             raise InputError("a directly identified graph takes no 'graph' or 'default' parameter")
-        return GraphTarget(URIRef(f"{store_url(request, settings)}/{path}"))
+        direct = f"{store_url(request, settings)}/{path}"
+        if not _ABSOLUTE_IRI.match(direct):
+            raise InputError(f"the path {path!r} does not make a valid graph IRI (no spaces, quotes or <>{{}}|\\^`)")
+        return GraphTarget(URIRef(direct))
     if len(graphs) > 1:
         raise InputError("give the 'graph' parameter once")
     if graphs and "default" in params:
@@ -107,9 +110,9 @@ def _read(request: Request, target: GraphTarget | None) -> Response:
     chosen = choose_format(
         request.query_params.get("format"), request.headers.get("accept"), GRAPH_STORE_FORMATS
     )
-    graph = store.read_graph(chosen_target.name)
-    if chosen_target.name is not None and len(graph) == 0:
+    if chosen_target.name is not None and not graph_exists(store, chosen_target.name):
         raise NotFoundError(f"the store holds no graph <{chosen_target.name}>")
+    graph = store.read_graph(chosen_target.name)
     body = graph.serialize(format=chosen.rdflib_name or "turtle", encoding="utf-8")
     headers = {"Vary": "Accept"}
     if request.method == "HEAD":
@@ -123,8 +126,11 @@ def _delete(request: Request, target: GraphTarget | None) -> Response:
     name = _require(target, "DELETE").name
     if name is None:
         store.update(UpdateRequest(update="DROP SILENT DEFAULT"))
-    elif not store.drop_graph(name):
-        raise NotFoundError(f"the store holds no graph <{name}>")
+        return Response(status_code=204)
+    with store.transaction_lock():
+        if not graph_exists(store, name):
+            raise NotFoundError(f"the store holds no graph <{name}>")
+        store.drop_graph(name)
     return Response(status_code=204)
 
 
@@ -143,6 +149,11 @@ def _write(request: Request, target: GraphTarget | None, body: bytes) -> Respons
         existed = _exists(store, target)
         if target.name is None:
             _write_default_graph(store, data, replace=replace)
+        elif len(data) == 0:
+            # An empty graph is still a graph (Graph Store Protocol §5.4: PUT creates it); record it by name.
+            creation = f"CREATE SILENT GRAPH <{target.name}>"
+            replacement = f"DROP SILENT GRAPH <{target.name}> ;\n{creation}"
+            store.update(UpdateRequest(update=replacement if replace else creation))
         else:
             store.write([GraphChange(graph=target.name, data=data, replace=replace)])
     if existed:
@@ -174,7 +185,15 @@ def _parse_body(request: Request, body: bytes, base_iri: str) -> Graph:
 def _exists(store: Store, target: GraphTarget) -> bool:
     if target.name is None:
         return len(store.read_graph(None)) > 0
-    return target.name in store.graph_names()
+    return graph_exists(store, target.name)
+
+
+def graph_exists(store: Store, name: URIRef) -> bool:
+    """Whether the store holds the graph ``name``, empty or not (an empty PUT creates a graph, §5.4).
+
+    ``GRAPH <g> {}`` matches once exactly when ``<g>`` is one of the dataset's named graphs (SPARQL 1.1 §18.6).
+    """
+    return store.ask(f"ASK {{ GRAPH <{name}> {{ }} }}")
 
 
 def _write_default_graph(store: Store, data: Graph, *, replace: bool) -> None:
