@@ -19,6 +19,7 @@ from ipgraph.progress.charts import format_number, share_bar, target_text, year_
 from ipgraph.publish.i18n import Language
 from ipgraph.publish.locations import browse_path
 from ipgraph.publish.rendering import render_page, request_language
+from ipgraph.vocab import IPR
 
 router = APIRouter(tags=["progress"])
 
@@ -56,8 +57,10 @@ DASHBOARD_TEXT: dict[str, dict[Language, str]] = {
         "en": "The plan gives no figure for this target.",
     },
     "per_year": {"vi": "mỗi năm", "en": "per year"},
+    "unit": {"vi": "Đơn vị tính", "en": "Unit"},
     "in_year": {"vi": "năm", "en": "in"},
-    "organisations_short": {"vi": "đơn vị", "en": "organisations"},
+    "organisations_short": {"vi": "số đơn vị báo cáo", "en": "organisations reporting"},
+    "share_growth": {"vi": "So với mức thấp của khoảng", "en": "Against the band's lower bound"},
     "chart_title": {"vi": "Số liệu theo năm so với mục tiêu", "en": "Figures by year against the target"},
     "growth_chart_title": {
         "vi": "Tốc độ tăng số đơn theo năm so với khoảng mục tiêu",
@@ -152,7 +155,6 @@ def dashboard(request: Request, settings: SettingsDep, store: StoreDep, data: Da
 
 def _card(item: TargetProgress, lang: Language, base_iri: str) -> dict[str, Any]:
     target = item.target
-    latest = item.latest
     return {
         "item": item,
         "year": target.year,
@@ -162,10 +164,20 @@ def _card(item: TargetProgress, lang: Language, base_iri: str) -> dict[str, Any]
         "text": target.texts.get(lang) or target.texts.get("vi", ""),
         "indicator": target.indicator_labels.get(lang) or target.indicator_labels.get("en", ""),
         "unit": target.unit_labels.get(lang) or target.unit_labels.get("en", ""),
+        "symbol": _unit_symbol(target.unit, lang),
         "target_text": target_text(item, lang),
-        "latest": latest,
+        "headline": next((figure for figure in reversed(item.years) if figure.to_date is not None), None),
         "chart": year_chart(item, lang),
         "share": share_bar(item, lang),
         "status": item.status,
         "kind": target.kind,
     }
+
+
+def _unit_symbol(unit: str | None, lang: Language) -> str:
+    """The sign written after a figure: ``%`` for shares and growth rates; other units are named apart."""
+    if unit == str(IPR["unit-percent"]):
+        return "%"
+    if unit == str(IPR["unit-percent-per-year"]):
+        return "%/năm" if lang == "vi" else "% per year"
+    return ""
