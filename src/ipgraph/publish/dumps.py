@@ -9,10 +9,11 @@ a few thousand triples), so repeated downloads and conditional requests cost not
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 from dataclasses import dataclass
 
-from rdflib import Dataset, URIRef
+from rdflib import Graph, URIRef
 
 from ipgraph.formats import N_QUADS, TRIG, TURTLE, Format
 from ipgraph.publish.describe import bind_prefixes
@@ -80,17 +81,51 @@ def serialise_dump(store: Store, graph: URIRef | None, fmt: Format) -> bytes:
     if fmt.kind == "graph":
         if graph is None:
             raise ValueError("Turtle cannot hold the named graphs of the whole dataset")
-        data = bind_prefixes(store.read_graph(graph)).serialize(format=fmt.rdflib_name or fmt.name, encoding="utf-8")
-    else:
-        if graph is None:
-            dataset = store.dataset()
-        else:
-            dataset = Dataset()
-            target = dataset.graph(graph)
-            for triple in store.read_graph(graph):
-                target.add(triple)
-        bind_prefixes(dataset)
-        data = dataset.serialize(format=fmt.rdflib_name or fmt.name, encoding="utf-8")
+        return _serialise(bind_prefixes(store.read_graph(graph)), "turtle")
+    names = [graph] if graph is not None else sorted(store.graph_names())
+    graphs = [(name, bind_prefixes(store.read_graph(name))) for name in names]
+    return write_nquads(graphs) if fmt is N_QUADS else write_trig(graphs)
+
+
+# rdflib's own dataset writers warn (deprecated Dataset methods) on every call; its graph writers do not, so the
+# dataset formats are assembled here from per-graph N-Triples and Turtle, which the RDF 1.1 grammars allow.
+
+
+def write_nquads(graphs: list[tuple[URIRef, Graph]]) -> bytes:
+    """N-Quads: each graph's N-Triples lines with the graph's name added (RDF 1.1 N-Quads §2)."""
+    out: list[str] = []
+    for name, graph in graphs:
+        label = f" <{name}> .\n"
+        for line in _serialise(graph, "nt").decode("utf-8").splitlines():
+            if line.strip():
+                out.append(line.rstrip().removesuffix(".").rstrip() + label)
+    return "".join(sorted(out)).encode("utf-8")
+
+
+def write_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
+    """TriG: the prefixes once, then each graph's Turtle statements in a ``<name> { … }`` block (RDF 1.1 TriG §2)."""
+    prefixes: dict[str, str] = {}
+    blocks: list[str] = []
+    for name, graph in graphs:
+        statements: list[str] = []
+        for line in _serialise(graph, "turtle").decode("utf-8").splitlines():
+            declared = _PREFIX_LINE.match(line)
+            if declared is None:
+                statements.append(line)
+                continue
+            prefix, namespace = declared.groups()
+            if prefixes.setdefault(prefix, namespace) != namespace:
+                raise ValueError(f"prefix {prefix}: names two namespaces in one dump")
+        blocks.append(f"<{name}> {{\n" + "\n".join(statements).strip() + "\n}\n")
+    head = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.items()))
+    return (head + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+_PREFIX_LINE = re.compile(r"^@prefix\s+([\w-]*):\s+<([^>]*)>\s*\.\s*$")
+
+
+def _serialise(graph: Graph, rdflib_format: str) -> bytes:
+    data = graph.serialize(format=rdflib_format, encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode()
 
 
@@ -108,7 +143,7 @@ class DumpCache:
         self._dumps: dict[tuple[str, str, bool], bytes] = {}
 
     def get(self, store: Store, state_digest: str, request: DumpRequest, graph: URIRef | None) -> bytes:
-        """The bytes of ``request`` for the store in state ``state_digest``."""
+        """The bytes of ``request`` for the store in state ``state_digest`` (a gzipped dump reuses the plain one)."""
         key = (request.name, request.fmt.name, request.compressed)
         with self._lock:
             if self._digest != state_digest:
@@ -117,9 +152,11 @@ class DumpCache:
             cached = self._dumps.get(key)
         if cached is not None:
             return cached
-        data = serialise_dump(store, graph, request.fmt)
         if request.compressed:
-            data = compress(data)
+            plain = DumpRequest(request.name, request.fmt, compressed=False)
+            data = compress(self.get(store, state_digest, plain, graph))
+        else:
+            data = serialise_dump(store, graph, request.fmt)
         with self._lock:
             if self._digest == state_digest:
                 self._dumps[key] = data
