@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from ipgraph import __version__
 from ipgraph.api import dataset, graph_store, progress, queries, resources, site, sparql
+from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import install_problem_handlers
 from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
@@ -46,6 +47,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     install_problem_handlers(app)
+    install_unique_operation_ids(app)
     forbid_engine_fetching()
     app.add_middleware(
         CORSMiddleware,
