@@ -152,7 +152,8 @@ class RemoteStore:
             writer = _GRAPH_WRITERS.get(media_type)
             if writer is None:
                 media_type, writer = "text/turtle", "turtle"
-            if writer == "nt":
+            if writer in ("nt", "nquads"):
+                # N-Triples lines are N-Quads of the default graph; rdflib's Graph cannot write N-Quads itself.
                 return QueryOutcome("graph", media_type, kept, truncated)
             return QueryOutcome(
                 "graph", media_type, _parse_graph(kept, "nt").serialize(format=writer).encode(), truncated
