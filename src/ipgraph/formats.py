@@ -194,12 +194,23 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def _quality(ranges: Sequence[MediaRange], media_type: str) -> float:
+def _match(ranges: Sequence[MediaRange], media_type: str) -> tuple[int, float]:
+    """(specificity, quality) of the most specific ranges matching ``media_type``; (-1, 0) when none does."""
     matching = [candidate for candidate in ranges if candidate.matches(media_type)]
     if not matching:
-        return 0.0
+        return -1, 0.0
     best = max(candidate.specificity for candidate in matching)
-    return max(candidate.quality for candidate in matching if candidate.specificity == best)
+    return best, max(candidate.quality for candidate in matching if candidate.specificity == best)
+
+
+def _offer_quality(ranges: Sequence[MediaRange], offer: Format) -> float:
+    """The quality of the offer's most specifically addressed media type.
+
+    ``application/sparql-results+json;q=0, */*;q=0.1`` refuses SPARQL JSON even though its alias
+    ``application/json`` is covered by ``*/*``: the explicit range is the more specific statement.
+    """
+    specificity, quality = max(_match(ranges, media_type) for media_type in offer.media_types)
+    return quality if specificity >= 0 else 0.0
 
 
 def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
@@ -215,7 +226,7 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     best: Format | None = None
     best_quality = 0.0
     for offer in offers:
-        quality = max(_quality(ranges, media_type) for media_type in offer.media_types)
+        quality = _offer_quality(ranges, offer)
         if quality > best_quality:
             best, best_quality = offer, quality
     return best
