@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from ipgraph import __version__
-from ipgraph.api import dataset, graph_store, progress, queries, resources, site, sparql
+from ipgraph.api import dataset, graph_store, progress, queries, reports, resources, site, sparql
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import install_problem_handlers
 from ipgraph.queries import load_canned_queries
@@ -44,6 +44,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     site.mount_static(app, settings)
     app.include_router(queries.router)
     app.include_router(progress.router)
+    app.include_router(reports.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     install_problem_handlers(app)
