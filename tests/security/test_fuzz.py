@@ -1,0 +1,56 @@
+"""A bounded schemathesis run over the whole HTTP API, generated from the service's own OpenAPI description: no
+request it makes, with or without the admin token, may end in a server error (5xx)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_TOKEN, SecureService
+
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+#: Examples per operation and the time budget of one run: enough to reach every operation, bounded for CI.
+MAX_EXAMPLES = 20
+MAX_SECONDS = 20
+
+
+def fuzz(service: SecureService, report: Path, *headers: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        str(SCHEMATHESIS), "run", f"{service.url}/openapi.json",
+        "--checks", "not_a_server_error",
+        "--max-examples", str(MAX_EXAMPLES),
+        "--max-time", str(MAX_SECONDS),
+        "--seed", "160",
+        "--workers", "2",
+        "--request-timeout", "20",
+        "--phases", "examples,coverage,fuzzing",
+        "--suppress-health-check", "all",
+        "--no-color",
+        "--report", "ndjson", "--report-ndjson-path", str(report),
+    ]
+    for header in headers:
+        command += ["--header", header]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=MAX_SECONDS + 120, cwd=report.parent
+    )
+
+
+def requests_made(report: Path) -> int:
+    count = 0
+    for line in report.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        if "ScenarioFinished" in event:
+            count += 1
+    return count
+
+
+@pytest.mark.parametrize("token", [False, True], ids=["anonymous", "admin"])
+def test_fuzzing_the_api_finds_no_server_error(secure_service: SecureService, tmp_path: Path, token: bool) -> None:
+    report = tmp_path / "fuzz.ndjson"
+    headers = [f"Authorization: Bearer {ADMIN_TOKEN}"] if token else []
+    result = fuzz(secure_service, report, *headers)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert requests_made(report) > 20
