@@ -1,0 +1,291 @@
+"""Benchmark of report validation (issue 4): latency of one report, and re-validating every stored report.
+
+1. Latency of validating one typical report (data/examples/valid/so-khoa-hoc-va-cong-nghe-2023.ttl):
+   in-process with :class:`ipgraph.reports.validation.ReportValidator` (pySHACL, advanced mode, the plan's
+   context), and through HTTP (``POST /reports/validate``, Turtle in, JSON out) against the service running as
+   its own process on 127.0.0.1 — warm: the first requests are not counted. Goal: HTTP p50 ≤ 40 ms.
+2. Re-validation after a shapes change: N report versions (default 10,000, variants of the example report
+   over the years 2021–2030) are stored in an embedded store, one named graph per version as the service
+   stores them; then every version is read back and validated again, spread over a process pool (one
+   ReportValidator per worker process, built once; reports go to the workers as N-Triples in chunks).
+   Goal: ≤ 20 s for 10,000.
+
+Run: ``.venv/bin/python bench/bench_validation.py [--runs 200] [--reports 10000] [--workers N]``.
+It prints the machine, medians and ratios; bench/README.md ("Report validation") records a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ipgraph.reports.validation import ReportValidator
+from ipgraph.store.base import GraphChange
+from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.vocab import GRAPH, IPG, SDMX_DIMENSION, SDMX_MEASURE
+
+PROJECT = Path(__file__).resolve().parents[1]
+EXAMPLE = PROJECT / "data" / "examples" / "valid" / "so-khoa-hoc-va-cong-nghe-2023.ttl"
+STARTUP_SECONDS = 120.0
+YEARS = range(2021, 2031)
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Latencies in seconds, summarised in milliseconds."""
+
+    samples: tuple[float, ...]
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] * 1000
+
+    def line(self, name: str) -> str:
+        return (
+            f"{name}: p50 {self.percentile(0.5):.1f} ms, p90 {self.percentile(0.9):.1f} ms, "
+            f"mean {statistics.fmean(self.samples) * 1000:.1f} ms over {len(self.samples)} runs"
+        )
+
+
+def machine() -> str:
+    """What ran the benchmark, and how busy it was."""
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return (
+        f"{platform.system()} {platform.machine()}, {model}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, load average {load[0]:.2f} at start"
+    )
+
+
+# -- 1. latency --------------------------------------------------------------------------------------------
+
+
+def time_in_process(validator: ReportValidator, report: Graph, runs: int, warmup: int) -> Timings:
+    """Validate the same report ``runs`` times after ``warmup`` uncounted runs."""
+    samples = []
+    for index in range(warmup + runs):
+        started = time.perf_counter()
+        outcome = validator.validate(report)
+        elapsed = time.perf_counter() - started
+        if not outcome.conforms:
+            raise SystemExit(f"the example report does not conform: {outcome.issues[:3]}")
+        if index >= warmup:
+            samples.append(elapsed)
+    return Timings(tuple(samples))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def serve(port: int, data_dir: Path) -> None:
+    """Run the service in this process (the benchmark starts it as a child process with ``--serve``)."""
+    import uvicorn
+
+    from ipgraph.api import create_app
+    from ipgraph.settings import Settings
+
+    settings = Settings(data_dir=data_dir, project_dir=PROJECT, port=port)
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def time_http(body: bytes, runs: int, warmup: int) -> Timings:
+    """POST the report to ``/reports/validate`` of a service running as its own process."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="ipgraph-bench-") as data_dir:
+        command = [sys.executable, __file__, "--serve", str(port), data_dir]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(base, server)
+            headers = {"Content-Type": "text/turtle", "Accept": "application/json"}
+            samples = []
+            with httpx.Client(base_url=base, timeout=60.0) as client:
+                for index in range(warmup + runs):
+                    started = time.perf_counter()
+                    response = client.post("/reports/validate", content=body, headers=headers)
+                    elapsed = time.perf_counter() - started
+                    # 200 whether or not it conforms (the service judges timeliness by today's date).
+                    if response.status_code != 200 or "conforms" not in response.json():
+                        answer = f"{response.status_code}: {response.text[:300]}"
+                        raise SystemExit(f"POST /reports/validate answered {answer}")
+                    if index >= warmup:
+                        samples.append(elapsed)
+            return Timings(tuple(samples))
+        finally:
+            server.kill()
+            server.wait()
+
+
+def wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            error = server.stderr.read().decode(errors="replace") if server.stderr else ""
+            raise SystemExit(f"the service exited with {server.returncode}: {error[-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/queries", timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the service did not answer at {base} within {STARTUP_SECONDS:g} s")
+
+
+# -- 2. re-validation --------------------------------------------------------------------------------------
+
+
+def report_variant(template: Graph, index: int) -> tuple[URIRef, Graph]:
+    """The example report for another year and version, with its figures changed a little."""
+    year = YEARS[index % len(YEARS)]
+    version = index // len(YEARS) + 1
+    graph = Graph()
+    for subject, predicate, value in template:
+        if predicate == IPG.reportingYear:
+            value = Literal(str(year), datatype=XSD.gYear)
+        elif predicate == SDMX_DIMENSION.refPeriod:
+            value = URIRef(f"http://reference.data.gov.uk/id/year/{year}")
+        elif predicate == SDMX_MEASURE.obsValue and isinstance(value, Literal) and value.datatype == XSD.integer:
+            value = Literal(int(value) + index % 7, datatype=XSD.integer)
+        elif isinstance(value, Literal) and value.datatype == XSD.date and str(value).startswith("2023-"):
+            value = Literal(f"{year}{str(value)[4:]}", datatype=XSD.date)
+        graph.add((subject, predicate, value))
+    return GRAPH[f"reports/so-khoa-hoc-va-cong-nghe/{year}/v{version}"], graph
+
+
+def store_variants(store: EmbeddedStore, template: Graph, count: int) -> list[URIRef]:
+    """Write ``count`` report versions, one named graph each, in batches."""
+    names: list[URIRef] = []
+    batch: list[GraphChange] = []
+    for index in range(count):
+        name, graph = report_variant(template, index)
+        names.append(name)
+        batch.append(GraphChange(name, graph))
+        if len(batch) == 500:
+            store.write(batch)
+            batch = []
+    if batch:
+        store.write(batch)
+    return names
+
+
+_WORKER_VALIDATOR: ReportValidator | None = None
+
+
+def _start_worker() -> None:
+    # One validator per worker process, built once.
+    global _WORKER_VALIDATOR
+    _WORKER_VALIDATOR = ReportValidator.from_project(PROJECT)
+
+
+def _validate_chunk(reports: Sequence[bytes]) -> int:
+    """Validate N-Triples documents; the number that conform."""
+    assert _WORKER_VALIDATOR is not None
+    conforming = 0
+    for data in reports:
+        outcome = _WORKER_VALIDATOR.validate(Graph().parse(data=data, format="nt"))
+        conforming += outcome.conforms
+    return conforming
+
+
+def revalidate(store: EmbeddedStore, names: Sequence[URIRef], workers: int, chunk: int) -> tuple[float, float, int]:
+    """Read every stored version back and validate it on ``workers`` processes.
+
+    Returns (seconds to start the pool, seconds to read and validate everything, how many conform).
+    """
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+        list(pool.map(_validate_chunk, [[]] * workers))  # every worker has built its validator
+        ready = time.perf_counter()
+        chunks = [
+            [store.read_graph(name).serialize(format="nt", encoding="utf-8") for name in names[offset : offset + chunk]]
+            for offset in range(0, len(names), chunk)
+        ]
+        conforming = sum(pool.map(_validate_chunk, chunks))
+        finished = time.perf_counter()
+    return ready - started, finished - ready, conforming
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=200, help="counted validations per latency measurement")
+    parser.add_argument("--warmup", type=int, default=20, help="uncounted validations first")
+    parser.add_argument("--reports", type=int, default=10_000, help="stored report versions to re-validate")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for re-validation")
+    parser.add_argument("--chunk", type=int, default=25, help="reports per task sent to a worker")
+    parser.add_argument("--skip-http", action="store_true", help="leave out the HTTP measurement")
+    parser.add_argument("--serve", nargs=2, metavar=("PORT", "DATA_DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(int(args.serve[0]), Path(args.serve[1]))
+        return 0
+
+    print(f"machine: {machine()}")
+    body = EXAMPLE.read_bytes()
+    report = Graph().parse(data=body, format="turtle")
+    started = time.perf_counter()
+    validator = ReportValidator.from_project(PROJECT)
+    print(f"validator built (shapes and plan parsed) in {time.perf_counter() - started:.2f} s")
+
+    in_process = time_in_process(validator, report, args.runs, args.warmup)
+    print(in_process.line("in-process validator (pySHACL)"))
+    if not args.skip_http:
+        http = time_http(body, args.runs, args.warmup)
+        print(http.line("HTTP POST /reports/validate"))
+        print(
+            f"HTTP p50 / in-process p50: {http.percentile(0.5) / in_process.percentile(0.5):.2f}; "
+            f"goal p50 <= 40 ms: {'met' if http.percentile(0.5) <= 40 else 'NOT met'}"
+        )
+
+    with tempfile.TemporaryDirectory(prefix="ipgraph-bench-store-") as directory:
+        store = EmbeddedStore(Path(directory), workers=1)
+        try:
+            started = time.perf_counter()
+            names = store_variants(store, report, args.reports)
+            print(f"stored {len(names)} report versions in {time.perf_counter() - started:.1f} s")
+            pool_start, seconds, conforming = revalidate(store, names, args.workers, args.chunk)
+        finally:
+            store.close()
+    rate = len(names) / seconds if seconds else float("inf")
+    print(
+        f"re-validation: {len(names)} reports in {seconds:.1f} s on {args.workers} processes "
+        f"({rate:.1f} reports/s, {seconds / len(names) * 1000:.1f} ms each; pool start {pool_start:.1f} s); "
+        f"{conforming} conform"
+    )
+    estimate = 10_000 / rate
+    print(
+        f"10,000 reports at this rate: {estimate:.0f} s; goal <= 20 s: {'met' if estimate <= 20 else 'NOT met'}; "
+        f"single-process equivalent {seconds * args.workers / len(names) * 1000:.1f} ms per report"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
