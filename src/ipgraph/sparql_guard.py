@@ -13,6 +13,7 @@ SERVICE and LOAD always need the allow-list: the store engines would really fetc
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -180,9 +181,15 @@ def forbid_engine_fetching() -> None:
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
+#: rdflib's grammar is one shared pyparsing object whose parse state is not thread-safe: two requests parsed at
+#: once in the thread pool corrupt each other (spurious syntax errors). Parsing is quick; one at a time.
+_PARSER_LOCK = threading.Lock()
+
+
 def _parse(parser: Callable[[str], Any], text: str) -> Any:
     try:
-        return parser(text)
+        with _PARSER_LOCK:
+            return parser(text)
     except ParseBaseException as error:
         raise QuerySyntaxError(
             f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}",

@@ -6,13 +6,15 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import OxigraphServer, serve_app  # the fixtures module of tests/
+from conftest import OXIGRAPH, OxigraphServer, free_port, serve_app, wait_until_answering  # tests/conftest.py
 
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store, UpdateRequest
@@ -86,3 +88,34 @@ def service(module_service: Service) -> Service:
     """The module's service on an emptied store, writable with :data:`ADMIN_TOKEN`."""
     module_service.load("DROP SILENT ALL")
     return module_service
+
+
+@contextmanager
+def own_service(settings: Settings, store: Store) -> Iterator[Service]:
+    """A service of its own for a test that needs other settings (deadline, read-only, allow-list)."""
+    with serve_app(settings, store) as url, httpx.Client(base_url=url, timeout=60.0) as client:
+        yield Service(url, "remote" if isinstance(store, RemoteStore) else "embedded", store, settings, client)
+
+
+@contextmanager
+def oxigraph_with_timeout(location: Path, seconds: int) -> Iterator[OxigraphServer]:
+    """A private ``oxigraph serve`` that stops any query after ``seconds`` (its ``--timeout-s``); killed on exit.
+
+    The session's server has no timeout, and a runaway query there would slow every later test.
+    """
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+            "--union-default-graph", "--timeout-s", str(seconds),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        server = OxigraphServer(f"http://127.0.0.1:{port}", process)
+        wait_until_answering(f"{server.query_url}?query=ASK%7B%7D", process)
+        yield server
+    finally:
+        process.kill()
+        process.wait()
