@@ -1,0 +1,115 @@
+"""The HTML pages as served: resource pages (labels, links, incoming links, the duty summary, an organisation's
+responsibilities), the home page's start points, languages, and the query page without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from conftest import Service
+
+from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.vocab import IPR
+
+HTML = {"Accept": "text/html"}
+
+_DUTIES_OF = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT DISTINCT ?item WHERE { GRAPH ?g { ?item prov:qualifiedAssociation ?a . ?a prov:agent ?org } }
+"""
+
+
+def page(service: Service, path: str, lang: str = "vi") -> str:
+    response = httpx.get(f"{service.url}{path}", params={"lang": lang}, headers=HTML)
+    assert response.status_code == 200, path
+    assert response.headers["content-language"] == lang
+    return response.text
+
+
+def test_a_duty_page_summarises_who_what_and_the_clause(plan_service: Service) -> None:
+    text = page(plan_service, "/doc/id/plan-160-kh-ubnd-2021/duty-V.6", "en")
+    summary = text[text.index('id="summary"') :]
+    lead = re.search(r'<li class="participant lead">(.*?)</li>', summary, re.S)
+    assert lead is not None
+    assert 'href="/doc/id/org-so-tai-chinh"' in lead.group(1)
+    assert 'href="/doc/id/org-so-tai-chinh-hung-yen"' in lead.group(1), "today's successor is named"
+    assert '<li class="participant partner"><a href="/doc/id/org-so-khoa-hoc-va-cong-nghe"' in summary
+    assert 'href="/doc/id/topic-funding-allocation"' in summary or 'href="/doc/id/topic-budget-advice"' in summary
+    assert '<blockquote lang="vi">Phối hợp với Sở Khoa học và Công nghệ thẩm định' in summary
+
+
+@pytest.mark.parametrize(
+    ("link", "value_filter"),
+    [("ipg:servesTarget", ""), ("dcterms:subject", 'FILTER(STRSTARTS(STR(?value), "https://w3id.org/ipgraph/id/ip-"))')],
+)
+def test_a_duty_page_links_its_targets_and_ip_categories(
+    plan_service: Service, plan_store: EmbeddedStore, link: str, value_filter: str
+) -> None:
+    rows = plan_store.select(
+        "PREFIX ipg: <https://w3id.org/ipgraph/def#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+        f"SELECT ?duty ?value WHERE {{ GRAPH ?g {{ ?duty a ipg:Duty ; {link} ?value }} {value_filter} }} "
+        "ORDER BY ?duty ?value LIMIT 1"
+    )
+    assert rows, f"some duty has {link}"
+    duty, value = str(rows[0]["duty"]), str(rows[0]["value"])
+    base = "https://w3id.org/ipgraph/"
+    summary = page(plan_service, "/doc/" + duty.removeprefix(base), "en").split('id="summary"', 1)[1]
+    assert f'href="/doc/{value.removeprefix(base)}"' in summary
+
+
+def test_an_organisation_page_lists_every_duty_it_has(plan_service: Service, plan_store: EmbeddedStore) -> None:
+    organisation = IPR["org-so-khoa-hoc-va-cong-nghe"]
+    expected = {str(row["item"]) for row in plan_store.select(_DUTIES_OF, {"org": organisation})}
+    assert len(expected) > 5
+    text = page(plan_service, "/doc/id/org-so-khoa-hoc-va-cong-nghe")
+    table = text[text.index('id="responsibilities"') :]
+    table = table[: table.index("</table>")]
+    hrefs = re.findall(r'</td><td><a href="(/doc/[^"]+)"', table)
+    assert {"https://w3id.org/ipgraph/" + href.removeprefix("/doc/") for href in hrefs} == expected
+
+
+def test_every_property_is_a_link_and_values_carry_their_language(plan_service: Service) -> None:
+    text = page(plan_service, "/doc/id/org-so-tai-chinh", "en")
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th>', text, re.S)
+    assert rows
+    assert all(row.startswith("<a href=") for row in rows)
+    assert '<span class="literal" lang="vi">Sở Tài chính</span>' in text
+    assert '<span class="literal" lang="en">' in text
+    assert 'id="incoming"' in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_pages_declare_their_language_and_offer_the_other(plan_service: Service, lang: str) -> None:
+    for path in ("/", "/search", "/query", "/def", "/.well-known/void", "/doc/id/org-so-tai-chinh"):
+        text = page(plan_service, path, lang)
+        assert f'<html lang="{lang}">' in text, path
+        other = "en" if lang == "vi" else "vi"
+        assert f'hreflang="{other}" lang="{other}"' in text, path
+
+
+def test_the_language_choice_is_kept_in_a_cookie(plan_service: Service) -> None:
+    with httpx.Client(base_url=plan_service.url, headers=HTML) as client:
+        first = client.get("/", params={"lang": "en"})
+        assert first.cookies.get("lang") == "en"
+        assert '<html lang="en">' in client.get("/doc/id/org-so-tai-chinh").text
+        assert '<html lang="vi">' in client.get("/", params={"lang": "vi"}).text
+        assert '<html lang="vi">' in client.get("/doc/id/org-so-tai-chinh").text
+
+
+def test_the_home_page_starts_a_visitor_everywhere(plan_service: Service) -> None:
+    text = page(plan_service, "/")
+    for anchor in ('id="organisations"', 'id="duties"', 'id="targets"', 'id="ip-categories"', 'id="questions"'):
+        assert anchor in text
+    for link in ('href="/dashboard"', 'href="/reports/submit"', 'href="/query"', 'href="/.well-known/void"'):
+        assert link in text
+    assert 'href="/query?example=duties_of_agency"' in text
+    assert 'href="/doc/id/plan-160-kh-ubnd-2021/duty-V.6"' in text
+
+
+def test_the_query_page_works_as_a_plain_form(plan_service: Service) -> None:
+    text = page(plan_service, "/query?example=ip_categories", "en")
+    assert '<form id="query-form" action="/sparql" method="get"' in text
+    assert "# title@en: Which IP categories does the plan cover?" in text
+    assert '<script src="/static/query-editor.js"></script>' in text
+    assert httpx.get(f"{plan_service.url}/static/query-editor.js").status_code == 200
