@@ -18,7 +18,7 @@ EXIT_NEGATIVE = 1
 EXIT_USAGE = 2
 
 #: Modules under ipgraph.cli that add subcommands; each defines ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ("reasoning", "settings", "validate")
+COMMAND_MODULES: tuple[str, ...] = ("reasoning", "settings", "validate", "tokens", "submit")
 
 
 def build_parser() -> argparse.ArgumentParser:
