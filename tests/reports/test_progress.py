@@ -38,8 +38,9 @@ from rdflib import URIRef
 from ipgraph.progress import TargetProgress, progress_report
 from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
-from ipgraph.store.base import Row
+from ipgraph.store.base import Row, Store
 from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.store.remote import RemoteStore
 from ipgraph.vocab import GRAPH
 
 ServiceStarter = Callable[..., str]
@@ -48,7 +49,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "progress"
 
 
-def load_progress_fixtures(store: EmbeddedStore) -> None:
+def load_progress_fixtures(store: Store) -> None:
     """The project's graphs plus every fixture file in the graph graphs.json names."""
     for path in sorted((PROJECT / "ontology").glob("*.ttl")):
         store.load_file(path, GRAPH["ontology"])
@@ -269,3 +270,15 @@ def test_dashboard_growth_chart_shows_the_target_band_and_each_years_growth(
     assert "2022: 10</title>" in card
     assert "2023: 9,1</title>" in card  # Vietnamese decimal comma
     assert "Trong khoảng mục tiêu" in card
+
+
+@pytest.mark.remote
+def test_same_progress_from_a_remote_store(
+    remote_store: RemoteStore, progress: dict[str, TargetProgress], store: EmbeddedStore
+) -> None:
+    """The figures and the canned query do not depend on the engine: a real ``oxigraph serve`` agrees."""
+    load_progress_fixtures(remote_store)
+    remote = {item.target.reference: item for item in progress_report(remote_store)}
+    assert {ref: series(item) for ref, item in remote.items()} == {ref: series(item) for ref, item in progress.items()}
+    query = load_canned_queries(PROJECT / "queries")["progress_by_target"]
+    assert len(remote_store.select(query.text)) == len(store.select(query.text))
