@@ -21,18 +21,18 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.term import Identifier, URIRef
 
-from ipgraph.errors import InputError, RdfSyntaxError, StoreUnavailableError
+from ipgraph.errors import InputError, StoreUnavailableError
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
 from ipgraph.store.evaluation import QueryTask, evaluate, syntax_error
+from ipgraph.store.rdf_files import IriRewrite, file_format, read_quads
 from ipgraph.store.sparql_text import add_using_clauses
-from ipgraph.store.terms import OxGraphName, from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
+from ipgraph.store.terms import from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
 from ipgraph.store.worker import QueryPool
 
 #: Quads handed to the engine per transaction while bulk loading (bounds memory, paces progress reports).
 LOAD_CHUNK = 50_000
 
 ProgressCallback = Callable[[int], None]
-IriRewrite = tuple[str, str]
 
 
 class EmbeddedStore:
@@ -205,18 +205,9 @@ class EmbeddedStore:
         graph. The file is added in transactions of :data:`LOAD_CHUNK` quads; ``progress`` is called with the running
         count. ``iri_rewrite`` = (old base, new base) rewrites IRIs starting with the old base.
         """
-        rdf_format = _file_format(path, media_type)
-        graph_name = to_ox_graph_name(graph)
+        quads = read_quads(path, to_ox_graph_name(graph), media_type, iri_rewrite)
         try:
-            parsed = ox.parse(
-                path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
-            )
-            quads = (_into_graph(quad, graph_name) for quad in parsed)
-            if iri_rewrite is not None:
-                quads = (_rewrite_quad(quad, *iri_rewrite) for quad in quads)
             return self._extend_in_chunks(quads, progress)
-        except SyntaxError as error:
-            raise RdfSyntaxError(f"{path}: {error}") from None
         except OSError as error:
             raise StoreUnavailableError(f"cannot load {path}: {error}") from error
 
@@ -272,7 +263,7 @@ class EmbeddedStore:
 
     def dump(self, output: Path | None, media_type: str, graph: URIRef | None = None) -> bytes | None:
         """Write the whole dataset (quad formats) or one graph with the engine's serialiser; bytes if no output."""
-        rdf_format = _file_format(Path("out"), media_type)
+        rdf_format = file_format(Path("out"), media_type)
         from_graph = to_ox_graph_name(graph) if graph is not None or not rdf_format.supports_datasets else None
         if from_graph is None:
             # The dataset formats take every quad; named graphs keep their names.
@@ -304,32 +295,3 @@ class EmbeddedStore:
             del self._store
         shutil.rmtree(self._snapshots, ignore_errors=True)
 
-
-def _file_format(path: Path, media_type: str | None) -> ox.RdfFormat:
-    """The RDF format named by a media type, or guessed from the file extension."""
-    found = None
-    if media_type:
-        found = ox.RdfFormat.from_media_type(media_type)
-    elif path.suffix:
-        found = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-    if found is None:
-        raise InputError(
-            f"cannot tell the RDF format of {path.name} ({media_type or 'no media type'}); "
-            "name it .ttl, .nt, .nq, .trig, .rdf or .jsonld, or give the format"
-        )
-    return found
-
-
-def _into_graph(quad: ox.Quad, graph_name: OxGraphName) -> ox.Quad:
-    if isinstance(quad.graph_name, ox.DefaultGraph):
-        return ox.Quad(quad.subject, quad.predicate, quad.object, graph_name)
-    return quad
-
-
-def _rewrite_quad(quad: ox.Quad, old: str, new: str) -> ox.Quad:
-    def rewrite(term: Any) -> Any:
-        if isinstance(term, ox.NamedNode) and term.value.startswith(old):
-            return ox.NamedNode(new + term.value[len(old) :])
-        return term
-
-    return ox.Quad(rewrite(quad.subject), rewrite(quad.predicate), rewrite(quad.object), rewrite(quad.graph_name))

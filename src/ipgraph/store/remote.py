@@ -11,6 +11,7 @@ value is written as an escaped RDF term, so no value can add syntax to the query
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import re
@@ -23,50 +24,25 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.query import Result
-from rdflib.term import Identifier, Variable
+from rdflib.term import Identifier
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from ipgraph.errors import (
-    InputError,
-    QuerySyntaxError,
-    QueryTimeoutError,
-    RdfSyntaxError,
-    StoreUnavailableError,
-)
+from ipgraph.errors import InputError, QuerySyntaxError, QueryTimeoutError, StoreUnavailableError
 from ipgraph.settings import Settings
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
-from ipgraph.store.sparql_text import bind_values, iri_text, query_form, term_text
+from ipgraph.store.evaluation import serialise
+from ipgraph.store.rdf_files import IriRewrite, read_quads
+from ipgraph.store.sparql_text import bind_values, dataset_clauses, iri_text, query_form, term_text
+from ipgraph.store.terms import to_ox_graph_name
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 
-#: Result media types → rdflib result serialiser names (TSV is written here: rdflib has no TSV writer).
-_RESULT_WRITERS = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-}
-#: Graph media types → rdflib serialiser names.
-_GRAPH_WRITERS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
-_FILE_PARSERS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".jsonld": "json-ld",
-}
+#: Triples read from a file between two progress reports while loading.
+LOAD_CHUNK = 50_000
 
 
 class RemoteStore:
@@ -128,46 +104,25 @@ class RemoteStore:
         return _parse_graph(body, "nt")
 
     def execute(self, request: QueryRequest) -> QueryOutcome:
-        """Run a protocol query on the server; its bytes pass through when nothing needs cutting or converting.
+        """Run a protocol query on the server and write its answer with the embedded engine's serialisers.
 
-        Solutions are fetched as SPARQL JSON (rows can be counted and cut), graphs as N-Triples (a triple a line);
-        booleans come in the requested format directly.
+        Solutions and booleans are fetched as SPARQL JSON, graphs as N-Triples; reading them back through
+        pyoxigraph lets the row cap cut them and makes both store modes answer byte for byte alike.
         """
         query = bind_values(request.query, request.bindings)
         timeout = request.timeout if request.timeout is not None else self.query_timeout
         limit = request.row_limit if request.row_limit is not None else self.row_limit
-        media_type = request.media_type.split(";")[0].strip()
         graphs = (request.default_graph_uris, request.named_graph_uris)
-        form = query_form(query)
-        if form == "ASK":
-            if media_type not in _RESULT_WRITERS and media_type != "text/tab-separated-values":
-                media_type = SPARQL_JSON
-            body, _ = self._query(query, media_type, timeout, *graphs)
-            return QueryOutcome("boolean", media_type, body)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            body, _ = self._query(query, N_TRIPLES, timeout, *graphs)
-            lines = [line for line in body.splitlines(keepends=True) if line.strip() and not line.startswith(b"#")]
-            truncated = limit is not None and len(lines) > limit
-            kept = b"".join(lines[:limit] if truncated else lines)
-            writer = _GRAPH_WRITERS.get(media_type)
-            if writer is None:
-                media_type, writer = "text/turtle", "turtle"
-            if writer in ("nt", "nquads"):
-                # N-Triples lines are N-Quads of the default graph; rdflib's Graph cannot write N-Quads itself.
-                return QueryOutcome("graph", media_type, kept, truncated)
-            return QueryOutcome(
-                "graph", media_type, _parse_graph(kept, "nt").serialize(format=writer).encode(), truncated
-            )
-        body, _ = self._query(query, SPARQL_JSON, timeout, *graphs)
-        document = _json(body)
-        names, rows = _json_rows(document)
-        truncated = limit is not None and len(rows) > limit
-        if media_type == SPARQL_JSON and not truncated:
-            return QueryOutcome("bindings", media_type, body)
-        kept_rows = rows[:limit] if truncated else rows
-        if media_type not in _RESULT_WRITERS and media_type != "text/tab-separated-values":
-            media_type = SPARQL_JSON
-        return QueryOutcome("bindings", media_type, _write_rows(names, kept_rows, media_type), truncated)
+        try:
+            if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
+                body, _ = self._query(query, N_TRIPLES, timeout, *graphs)
+                triples = (quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+                return serialise(triples, request.media_type, limit)  # type: ignore[arg-type]
+            body, _ = self._query(query, SPARQL_JSON, timeout, *graphs)
+            result = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            return serialise(result, request.media_type, limit)
+        except SyntaxError as error:
+            raise StoreUnavailableError(f"the SPARQL server's answer did not parse: {error}") from None
 
     def _query(
         self,
@@ -177,6 +132,12 @@ class RemoteStore:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> tuple[bytes, str]:
+        if not default_graphs and not named_graphs:
+            # The query's own FROM/FROM NAMED, repeated as protocol parameters (same dataset, SPARQL 1.1 Protocol
+            # §2.1.4): a server whose default graph is the union of all graphs may otherwise ignore FROM
+            # (oxigraph serve --union-default-graph does).
+            clauses = dataset_clauses(query)
+            default_graphs, named_graphs = clauses.default_graphs, clauses.named_graphs
         client = self._client(self.query_url, timeout)
         client.setQuery(query)
         # The Accept header below decides the format; the return format only has to suit the query form, or
@@ -219,36 +180,30 @@ class RemoteStore:
         media_type: str | None = None,
         *,
         progress: Callable[[int], None] | None = None,
-        iri_rewrite: tuple[str, str] | None = None,
+        iri_rewrite: IriRewrite | None = None,
     ) -> int:
-        """Parse a file here (rdflib), then POST it to the Graph Store as N-Triples (or INSERT DATA without one)."""
-        parser = _FILE_PARSERS.get(path.suffix.lower()) if media_type is None else _parser_for(media_type)
-        if parser is None:
-            raise InputError(
-                f"cannot tell the RDF format of {path.name}; name it .ttl, .nt, .nq, .trig, .rdf or .jsonld"
-            )
-        data = Dataset(default_union=False)
-        try:
-            data.parse(path, format=parser, publicID=path.resolve().as_uri())
-        except Exception as error:  # rdflib raises many parser-specific types
-            raise RdfSyntaxError(f"{path}: {error}") from None
-        graphs: dict[URIRef, Graph] = {}
-        for subject, predicate, obj, context in data.quads((None, None, None, None)):
-            name = graph if context is None or context == data.default_graph.identifier else URIRef(str(context))
-            triple = (subject, predicate, obj)
-            if iri_rewrite is not None:
-                triple = tuple(_rewrite(term, *iri_rewrite) for term in triple)
-            graphs.setdefault(name, Graph()).add(triple)
-        total = 0
+        """Parse a file here, then send each of its graphs in one request (Graph Store POST, else INSERT DATA).
+
+        One request per graph keeps each blank node one node: a server scopes blank node labels to a request.
+        Nothing is sent when the file does not parse.
+        """
+        graphs: dict[str, list[ox.Triple]] = {}
+        read = 0
+        for quad in read_quads(path, to_ox_graph_name(graph), media_type, iri_rewrite):
+            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)  # type: ignore[union-attr]
+            read += 1
+            if progress is not None and read % LOAD_CHUNK == 0:
+                progress(read)
         for name, triples in graphs.items():
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             if self.store_url:
-                self._graph_store("POST", name, triples.serialize(format="nt").encode(), N_TRIPLES)
+                self._graph_store("POST", URIRef(name), body, N_TRIPLES)
             else:
-                self.write([GraphChange(name, triples, replace=False)])
-            total += len(triples)
-            if progress is not None:
-                progress(total)
-        return total
+                text = body.decode("utf-8")
+                self._update(f"INSERT DATA {{ GRAPH {iri_text(name)} {{\n{text}}} }}", None)
+        if progress is not None:
+            progress(read)
+        return read
 
     def _update(
         self,
@@ -334,7 +289,8 @@ class RemoteStore:
         except urllib.error.HTTPError as error:
             raise StoreUnavailableError(f"{url} answered HTTP {error.code}: {_text(error.read())}") from None
         except TimeoutError:
-            raise QueryTimeoutError(f"{url} did not answer within {timeout:g} s") from None
+            waited = f"within {timeout:g} s" if timeout is not None else "in time"
+            raise QueryTimeoutError(f"{url} did not answer {waited}; the query was abandoned") from None
         except (urllib.error.URLError, ConnectionError, OSError) as error:
             raise StoreUnavailableError(f"the SPARQL server at {url} cannot be reached: {error}") from None
 
@@ -365,12 +321,28 @@ class RemoteStore:
 
 
 def _server_error(error: SPARQLWrapperException, url: str) -> Exception:
-    message = _text(getattr(error, "msg", "") or str(error))
+    """SPARQLWrapper's exception as an ipgraph error; a 400 carries the server's own message and position."""
+    message = _server_message(error)
     if type(error).__name__ == "QueryBadFormed":
-        match = re.search(r"(\d+):(\d+)", message)
-        line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
-        return QuerySyntaxError(f"the SPARQL server rejected the request: {message}", line=line, column=column)
+        match = re.search(r"(?:line |at )?(\d+)[:,] ?(?:column )?(\d+)", message)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+            return QuerySyntaxError(f"the SPARQL server rejected the request: {message}", line=line, column=column)
+        return InputError(f"the SPARQL server rejected the request: {message}")
     return StoreUnavailableError(f"{url}: {type(error).__name__}: {message}")
+
+
+def _server_message(error: SPARQLWrapperException) -> str:
+    """The response body SPARQLWrapper folded into its message as a bytes repr (``Response:\\nb'…'``)."""
+    text = str(error)
+    _, found, raw = text.partition("Response:\n")
+    if found:
+        try:
+            body = ast.literal_eval(raw.strip())
+        except (ValueError, SyntaxError):
+            return _text(raw)
+        return _text(body)
+    return _text(getattr(error, "msg", "") or text)
 
 
 def _text(raw: Any) -> str:
@@ -408,19 +380,6 @@ def _json_term(value: Mapping[str, str]) -> Identifier:
     return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
 
 
-def _write_rows(names: Sequence[str], rows: Sequence[Row], media_type: str) -> bytes:
-    if media_type == "text/tab-separated-values":
-        # SPARQL 1.1 Query Results CSV and TSV Formats §3: terms in their Turtle/N-Triples form.
-        lines = ["\t".join(f"?{name}" for name in names)]
-        lines += ["\t".join(_term(row[name]) if name in row else "" for name in names) for row in rows]
-        return ("\n".join(lines) + "\n").encode()
-    result = Result("SELECT")
-    result.vars = [Variable(name) for name in names]
-    result.bindings = [{Variable(name): term for name, term in row.items()} for row in rows]
-    body = result.serialize(format=_RESULT_WRITERS[media_type])
-    return body if isinstance(body, bytes) else b""
-
-
 def _term(term: Any) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -435,22 +394,3 @@ def _parse_graph(body: bytes, format_name: str) -> Graph:
         except Exception as error:  # rdflib raises many parser-specific types
             raise StoreUnavailableError(f"the SPARQL server's RDF did not parse: {error}") from None
     return graph
-
-
-def _parser_for(media_type: str) -> str | None:
-    base = media_type.split(";")[0].strip()
-    names = {
-        "text/turtle": "turtle",
-        "application/n-triples": "nt",
-        "application/n-quads": "nquads",
-        "application/trig": "trig",
-        "application/rdf+xml": "xml",
-        "application/ld+json": "json-ld",
-    }
-    return names.get(base)
-
-
-def _rewrite(term: Any, old: str, new: str) -> Any:
-    if isinstance(term, URIRef) and str(term).startswith(old):
-        return URIRef(new + str(term)[len(old) :])
-    return term

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
@@ -64,6 +65,46 @@ def has_dataset_clause(query: str) -> bool:
     """Whether the query names its own dataset with FROM or FROM NAMED (SPARQL 1.1 Query §13.2)."""
     return any(_keyword(token) == "FROM" and token.depth == 0 for token in tokens(query))
 
+
+
+@dataclass(frozen=True)
+class DatasetClauses:
+    """The IRIs of a query's FROM and FROM NAMED clauses, prefixes and BASE resolved (SPARQL 1.1 Query §13.2)."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+def dataset_clauses(query: str) -> DatasetClauses:
+    """Read the FROM/FROM NAMED clauses of a query; an IRI written with an undeclared prefix is left out."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    default: list[str] = []
+    named: list[str] = []
+    top = [token for token in tokens(query) if token.depth == 0]
+    for index, token in enumerate(top):
+        keyword = _keyword(token)
+        following = top[index + 1 : index + 3]
+        if keyword == "BASE" and following and following[0].kind == "iri":
+            base = urljoin(base, following[0].text[1:-1])
+        elif keyword == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
+            prefixes[following[0].text.rstrip(":")] = urljoin(base, following[1].text[1:-1])
+        elif keyword == "FROM" and following:
+            target = named if _keyword(following[0]) == "NAMED" else default
+            term = following[1] if target is named and len(following) == 2 else following[0]
+            iri = _resolve_iri(term, prefixes, base)
+            if iri is not None:
+                target.append(iri)
+    return DatasetClauses(tuple(default), tuple(named))
+
+
+def _resolve_iri(token: Token, prefixes: Mapping[str, str], base: str) -> str | None:
+    if token.kind == "iri":
+        return urljoin(base, token.text[1:-1])
+    prefix, colon, local = token.text.partition(":")
+    if token.kind == "word" and colon and prefix in prefixes:
+        return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None
 
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 
