@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ADMIN_TOKEN, SEED_TURTLE, SecureService, refused, service_settings
+from security_support import ADMIN_TOKEN, SEED_TURTLE, SecureService, refused, service_settings
 
 from ipgraph.store.embedded import EmbeddedStore
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, SecureService
+from security_support import ADMIN_TOKEN, SecureService
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 #: Examples per operation and the time budget of one run: enough to reach every operation, bounded for CI.

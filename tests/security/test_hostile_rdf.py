@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import MAX_BODY_BYTES, SecureService, Trap, refused
+from security_support import MAX_BODY_BYTES, SecureService, Trap, refused
 
 TURTLE = "text/turtle"
 JSON_LD = "application/ld+json"

@@ -7,7 +7,7 @@ import threading
 
 import httpx
 import pytest
-from conftest import ADMIN_TOKEN, MAX_BODY_BYTES, QUERY_TIMEOUT, SecureService, Trap, refused
+from security_support import ADMIN_TOKEN, MAX_BODY_BYTES, QUERY_TIMEOUT, SecureService, Trap, refused
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 

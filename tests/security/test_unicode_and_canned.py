@@ -7,7 +7,7 @@ import json
 import unicodedata
 
 import pytest
-from conftest import ADMIN_TOKEN, SecureService, refused
+from security_support import ADMIN_TOKEN, SecureService, refused
 
 NFC = "Thái Bình, Hà Nội: sở hữu trí tuệ"
 NFD = unicodedata.normalize("NFD", NFC)
