@@ -1,16 +1,21 @@
-"""The plan's data conforms to shapes/plan.shapes.ttl, and the shapes are themselves valid SHACL."""
+"""The plan's data conforms to shapes/plan.shapes.ttl, the shapes are valid SHACL, and they catch real mistakes.
+
+The mistakes are made together in one copy of the plan, each on its own resource, and validated once: a
+validation of the whole plan takes seconds, and each test still reads only the results for its own resource.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
 from pyshacl import validate
-from rdflib import Graph, Literal
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from ipgraph.vocab import IPG, P160, PROV
+from ipgraph.vocab import IPG, IPR, P160, PROV
 
 SHAPES = Path(__file__).resolve().parents[2] / "shapes" / "plan.shapes.ttl"
 
@@ -20,14 +25,67 @@ def shapes() -> Graph:
     return Graph().parse(SHAPES, format="turtle")
 
 
-def _messages(report: Graph) -> list[str]:
-    """The English result messages. pyshacl 0.40 drops the language tag of a SPARQL constraint's message when it
-    substitutes {$this} into it, so untagged messages are kept too (the Vietnamese one then comes along)."""
+def _messages(report: Graph, focus: URIRef | None = None) -> list[str]:
+    """The English result messages (for one focus node if given).
+
+    pyshacl 0.40 drops the language tag of a SPARQL constraint's message when it substitutes {$this} into it, so
+    untagged messages are kept too (the Vietnamese one then comes along).
+    """
+    results = (
+        report.subjects(SH.focusNode, focus) if focus is not None else report.subjects(RDF.type, SH.ValidationResult)
+    )
     return sorted(
         str(message)
-        for message in report.objects(None, SH.resultMessage)
+        for result in results
+        for message in report.objects(result, SH.resultMessage)
         if isinstance(message, Literal) and message.language in ("en", None)
     )
+
+
+def _without(graph: Graph, subject: URIRef, predicate: URIRef, language: str | None = None) -> None:
+    for value in list(graph.objects(subject, predicate)):
+        if language is None or (isinstance(value, Literal) and value.language == language):
+            graph.remove((subject, predicate, value))
+
+
+def _break(plan_data: Graph) -> Graph:
+    """A copy of the plan with one mistake per resource the tests below look at."""
+    broken = Graph()
+    for triple in plan_data:
+        broken.add(triple)
+    # duty V.1.a loses its participants, so its lead.
+    _without(broken, P160["duty-V.1.a"], PROV.qualifiedAssociation)
+    # duty V.6 is led by a person.
+    for association in list(broken.objects(P160["duty-V.6"], PROV.qualifiedAssociation)):
+        if (association, PROV.hadRole, IPR["role-lead"]) in broken:
+            broken.set((association, PROV.agent, IPR["person-tran-thi-bich-hang"]))
+    # clause V.4.a loses its English text (and duty V.4.a with it).
+    _without(broken, P160["V.4.a"], IPG.text, "en")
+    # clause V.2.a gains a decomposed (NFD) Vietnamese wording.
+    broken.add((P160["V.2.a"], IPG.text, Literal("Sở Khoa học và Công nghệ".replace("ọ", "o\u0323"), lang="vi")))
+    # target II.2.1.a.b3 keeps only its type and labels: no year, value, unit or source.
+    target = P160["target-II.2.1.a.b3"]
+    for predicate in set(broken.predicates(target, None)) - {RDFS.label}:
+        _without(broken, target, predicate)
+    broken.add((target, RDF.type, IPG.Target))
+    # an organisation loses its English name.
+    _without(broken, IPR["org-so-cong-thuong"], SKOS.prefLabel, "en")
+    return broken
+
+
+@pytest.fixture(scope="module")
+def report(shapes: Graph, plan_data: Graph) -> Graph:
+    """The validation report of the broken copy."""
+    conforms, results, _ = validate(_break(plan_data), shacl_graph=shapes, advanced=True)
+    assert not conforms
+    assert isinstance(results, Graph)
+    return results
+
+
+@pytest.fixture(scope="module")
+def refused(report: Graph) -> Callable[[URIRef], list[str]]:
+    """The English messages about one resource of the broken copy."""
+    return lambda focus: _messages(report, focus)
 
 
 def test_shapes_conform_to_shacl_shacl(shapes: Graph) -> None:
@@ -41,37 +99,47 @@ def test_plan_conforms(shapes: Graph, plan_data: Graph) -> None:
     assert conforms, "\n".join(_messages(report)[:20])
 
 
-def test_a_duty_without_lead_is_refused(shapes: Graph, plan_data: Graph) -> None:
-    broken = Graph()
-    for triple in plan_data:
-        broken.add(triple)
-    duty = P160["duty-V.1.a"]
-    for association in list(broken.objects(duty, PROV.qualifiedAssociation)):
-        broken.remove((duty, PROV.qualifiedAssociation, association))
-    conforms, report, _ = validate(broken, shacl_graph=shapes, advanced=True)
-    assert not conforms
-    assert "A duty must have at least one lead organisation (role ipr:role-lead)." in _messages(report)
+LEAD_MISSING = "A duty must have at least one lead organisation (role ipr:role-lead)."
 
 
-def test_decomposed_vietnamese_is_refused(shapes: Graph, plan_data: Graph) -> None:
-    broken = Graph()
-    for triple in plan_data:
-        broken.add(triple)
-    broken.add((P160["V.1.a"], IPG.text, Literal("Sở Khoa học và Công nghệ".replace("ọ", "o\u0323"), lang="vi")))
-    conforms, report, _ = validate(broken, shacl_graph=shapes, advanced=True)
-    assert not conforms
-    assert "The text contains a combining mark: normalise it to Unicode NFC." in _messages(report)
+def test_a_duty_without_lead_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(P160["duty-V.1.a"]) == [LEAD_MISSING]
 
 
-def test_a_target_without_value_or_year_is_refused(shapes: Graph, plan_data: Graph) -> None:
-    target = P160["target-II.2.1.a.b3"]
-    broken = Graph()
-    for triple in plan_data:
-        if triple[0] != target or triple[1] == RDFS.label:
-            broken.add(triple)
-    broken.add((target, RDF.type, IPG.Target))
-    conforms, report, _ = validate(broken, shacl_graph=shapes, advanced=True)
-    assert not conforms
-    messages = _messages(report)
+def test_a_lead_that_is_not_an_organisation_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(P160["duty-V.6"]) == [LEAD_MISSING]
+
+
+def test_a_duty_whose_clause_has_no_english_text_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(P160["duty-V.4.a"]) == ["The source clause has no English wording (ipg:text @en)."]
+    assert refused(P160["V.4.a"]) == ["The part has no English wording (ipg:text or dcterms:title @en)."]
+
+
+def test_decomposed_vietnamese_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(P160["V.2.a"]) == ["The text contains a combining mark: normalise it to Unicode NFC."]
+
+
+def test_a_target_without_value_or_year_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    messages = refused(P160["target-II.2.1.a.b3"])
     assert "A target must have exactly one target year, 2025 or 2030 (ipg:targetYear)." in messages
+    assert "A target must cite its source clause (dcterms:source)." in messages
     assert any(message.startswith("Quantified target") for message in messages)
+
+
+def test_an_organisation_without_an_english_name_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(IPR["org-so-cong-thuong"]) == [
+        "An organisation must have exactly one English name (skos:prefLabel @en)."
+    ]
+
+
+def test_nothing_else_is_refused(report: Graph) -> None:
+    """Only the resources broken on purpose fail: the shapes flag nothing else in the plan."""
+    assert set(report.objects(None, SH.focusNode)) == {
+        P160["duty-V.1.a"],
+        P160["duty-V.6"],
+        P160["duty-V.4.a"],
+        P160["V.4.a"],
+        P160["V.2.a"],
+        P160["target-II.2.1.a.b3"],
+        IPR["org-so-cong-thuong"],
+    }
