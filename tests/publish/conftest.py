@@ -7,21 +7,17 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 import uvicorn
-from rdflib import Graph
+from publishing import PROJECT, Service
 
 from ipgraph.api import create_app
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.vocab import GRAPH, ONTOLOGY_GRAPH
-
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 def load_project_files(store: EmbeddedStore, project: Path = PROJECT) -> None:
@@ -39,14 +35,6 @@ def plan_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSto
     load_project_files(store)
     yield store
     store.close()
-
-
-@dataclass(frozen=True)
-class Service:
-    """A running ipgraph service: its root URL and the settings it was built with."""
-
-    url: str
-    settings: Settings
 
 
 def free_port() -> int:
@@ -93,20 +81,3 @@ def own_base_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
         query_workers=1,
     )
     yield from serve_in_thread(settings, None, port)
-
-
-def parse_document(data: bytes, media_type: str) -> Graph:
-    """An RDF document as an rdflib graph. JSON-LD is read by pyoxigraph (and handed over as N-Triples) because
-    rdflib's own JSON-LD parser raises deprecation warnings of its own, which this suite turns into errors."""
-    if media_type == "application/ld+json":
-        quads = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD)
-        data = pyoxigraph.serialize([quad.triple for quad in quads], format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-        media_type = "application/n-triples"
-    return Graph().parse(data=data, format=RDFLIB_FORMATS[media_type])
-
-
-RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}

@@ -8,7 +8,7 @@ from collections import Counter
 import httpx
 import pyoxigraph
 import pytest
-from conftest import Service, parse_document
+from publishing import Service, parse_document
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import Service, parse_document
+from publishing import Service, parse_document
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 

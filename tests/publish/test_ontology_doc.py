@@ -6,7 +6,7 @@ import re
 
 import httpx
 import pytest
-from conftest import PROJECT, Service, parse_document
+from publishing import PROJECT, Service, parse_document
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 

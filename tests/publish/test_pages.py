@@ -7,7 +7,7 @@ import re
 
 import httpx
 import pytest
-from conftest import Service
+from publishing import Service
 
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.vocab import IPR

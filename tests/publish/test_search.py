@@ -7,7 +7,7 @@ import unicodedata
 
 import httpx
 import pytest
-from conftest import Service
+from publishing import Service
 
 from ipgraph.search import SearchIndex, fold
 from ipgraph.store.embedded import EmbeddedStore

@@ -9,7 +9,6 @@ a few thousand triples), so repeated downloads and conditional requests cost not
 from __future__ import annotations
 
 import gzip
-import re
 import threading
 from dataclasses import dataclass
 
@@ -88,7 +87,7 @@ def serialise_dump(store: Store, graph: URIRef | None, fmt: Format) -> bytes:
 
 
 # rdflib's own dataset writers warn (deprecated Dataset methods) on every call; its graph writers do not, so the
-# dataset formats are assembled here from per-graph N-Triples and Turtle, which the RDF 1.1 grammars allow.
+# dataset formats are assembled here from each graph's N-Triples, which both grammars accept as statements.
 
 
 def write_nquads(graphs: list[tuple[URIRef, Graph]]) -> bytes:
@@ -96,32 +95,23 @@ def write_nquads(graphs: list[tuple[URIRef, Graph]]) -> bytes:
     out: list[str] = []
     for name, graph in graphs:
         label = f" <{name}> .\n"
-        for line in _serialise(graph, "nt").decode("utf-8").splitlines():
-            if line.strip():
-                out.append(line.rstrip().removesuffix(".").rstrip() + label)
-    return "".join(sorted(out)).encode("utf-8")
+        out.extend(line.removesuffix(".").rstrip() + label for line in _triple_lines(graph))
+    return "".join(out).encode("utf-8")
 
 
 def write_trig(graphs: list[tuple[URIRef, Graph]]) -> bytes:
-    """TriG: the prefixes once, then each graph's Turtle statements in a ``<name> { … }`` block (RDF 1.1 TriG §2)."""
-    prefixes: dict[str, str] = {}
-    blocks: list[str] = []
+    """TriG: a ``<name> { … }`` block per graph holding its triples as N-Triples statements (RDF 1.1 TriG §2;
+    an N-Triples statement is valid Turtle, so valid inside a TriG graph block)."""
+    blocks = []
     for name, graph in graphs:
-        statements: list[str] = []
-        for line in _serialise(graph, "turtle").decode("utf-8").splitlines():
-            declared = _PREFIX_LINE.match(line)
-            if declared is None:
-                statements.append(line)
-                continue
-            prefix, namespace = declared.groups()
-            if prefixes.setdefault(prefix, namespace) != namespace:
-                raise ValueError(f"prefix {prefix}: names two namespaces in one dump")
-        blocks.append(f"<{name}> {{\n" + "\n".join(statements).strip() + "\n}\n")
-    head = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.items()))
-    return (head + "\n" + "\n".join(blocks)).encode("utf-8")
+        statements = "".join(f"{line}\n" for line in _triple_lines(graph))
+        blocks.append(f"<{name}> {{\n{statements}}}\n")
+    return "\n".join(blocks).encode("utf-8")
 
 
-_PREFIX_LINE = re.compile(r"^@prefix\s+([\w-]*):\s+<([^>]*)>\s*\.\s*$")
+def _triple_lines(graph: Graph) -> list[str]:
+    """The graph's N-Triples statements, sorted so a dump of unchanged data has unchanged bytes."""
+    return sorted(line.rstrip() for line in _serialise(graph, "nt").decode("utf-8").splitlines() if line.strip())
 
 
 def _serialise(graph: Graph, rdflib_format: str) -> bytes:
