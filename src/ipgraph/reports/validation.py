@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,18 +25,19 @@ from typing import Any
 import rdflib
 from pyshacl import Validator
 from pyshacl.graph_abstraction import DataGraph
+from pyshacl.shapes_graph import ShapesGraph
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node, Variable
 
 from ipgraph.reports.issues import ExtraResult, Issue, MessageTemplates, Severity, add_results, issues_from_results
 from ipgraph.reports.parsing import parse_report
 from ipgraph.reports.plausibility import PlausibilityBands, check_plausibility
-from ipgraph.vocab import CANONICAL_BASE, IPG, SDMX_ATTRIBUTE
+from ipgraph.store.scratch import ScratchStore
+from ipgraph.vocab import CANONICAL_BASE, IPG, IPR, SDMX_ATTRIBUTE
 
 #: The shapes every report is checked against; their hash is the shapes version recorded with each stored report.
 SHAPES_FILES: tuple[str, ...] = ("shapes/report.shapes.ttl",)
@@ -50,26 +51,12 @@ PLAN_FILES: tuple[str, ...] = (
     "ontology/reports.ttl",
 )
 
-# The predicates of the plan the shapes consult; the rest of the plan (its text) is left out of the data
-# graph, which keeps each validation small and fast.
-_CONTEXT_PREDICATES = frozenset(
-    {
-        RDF.type,
-        SKOS.inScheme,
-        SDMX_ATTRIBUTE.unitMeasure,
-        IPG.isCumulative,
-        PROV.qualifiedAssociation,
-        PROV.agent,
-        PROV.hadRole,
-        FOAF.member,
-        IPG.successor,
-        IPG.deadline,
-        TIME.month,
-        TIME.day,
-    }
-)
-# Labels are kept only for what messages name.
-_LABELLED_CLASSES = (IPG.Duty, ORG.Organization, IPG.OrganizationGroup, SKOS.Concept)
+# What the shapes look up in the plan: the classes sh:class checks (and labels for messages), the code lists
+# sh:hasValue checks, who holds which duty, successors and group members, indicator units, and the deadline.
+# The rest of the plan (its text, its parts) stays out of the data graph: a small graph keeps validation fast.
+_CONTEXT_CLASSES = (IPG.Duty, ORG.Organization, IPG.OrganizationGroup)
+_CONTEXT_SCHEMES = (IPR.indicators, IPR["ip-categories"], IPR["training-levels"], IPR["duty-statuses"])
+_CONTEXT_LINKS = (FOAF.member, IPG.successor, IPG.deadline, TIME.month, TIME.day)
 
 _PYSHACL_OPTIONS = {"advanced": True, "inference": "none", "inplace": True, "allow_warnings": True}
 
@@ -139,13 +126,16 @@ class ReportValidator:
         elif len(reports) > 1:
             extra.append(_several_reports(reports))
         the_report = reports[0] if len(reports) == 1 else None
-        data = _PreparedQueryGraph(self._thread_queries())
-        data += self._context
-        for triple in _own_triples(report, extra):
-            data.add(triple)
-        if the_report is not None and today is not None and (the_report, DCTERMS.dateSubmitted, None) not in data:
-            data.add((the_report, DCTERMS.dateSubmitted, RdfLiteral(today)))
-        results = self._run_shacl(data)
+        state = self._thread_state()
+        added = [triple for triple in _own_triples(report, extra) if triple not in state.data]
+        if the_report is not None and today is not None and (the_report, DCTERMS.dateSubmitted, None) not in report:
+            added.append((the_report, DCTERMS.dateSubmitted, RdfLiteral(today)))
+        # The thread's data graph holds the plan slice; the report is added for this run and taken out after.
+        state.data.add_all(added)
+        try:
+            results = self._run_shacl(state)
+        finally:
+            state.data.remove_all(added)
         if the_report is not None and earlier_reports is not None:
             extra.extend(check_plausibility(report, the_report, earlier_reports, self._bands))
         add_results(results, extra)
@@ -160,66 +150,107 @@ class ReportValidator:
             shapes_version=self.shapes_version,
         )
 
-    def _run_shacl(self, data: Graph) -> Graph:
+    def _run_shacl(self, state: _ThreadState) -> Graph:
         validator = Validator(
-            DataGraph.from_rdflib(data), shacl_graph=self._thread_shapes(), options=dict(_PYSHACL_OPTIONS)
+            DataGraph.from_rdflib(state.data), shacl_graph=state.shapes, options=dict(_PYSHACL_OPTIONS)
         )
-        compiled = getattr(self._local, "compiled", None)
-        if compiled is not None:
-            validator.shacl_graph = compiled  # reuse the shapes pySHACL already harvested in this thread
+        if state.compiled is not None:
+            validator.shacl_graph = state.compiled  # reuse the shapes pySHACL already harvested in this thread
         else:
-            self._local.compiled = validator.shacl_graph
+            state.compiled = validator.shacl_graph
         _conforms, results, _text = validator.run()  # type: ignore[no-untyped-call]
         if not isinstance(results, Graph):  # pySHACL returns the report graph unless told to serialise it
             raise TypeError(f"pySHACL returned {type(results).__name__}, not a graph")
         return results
 
-    def _thread_queries(self) -> dict[str, Query]:
-        queries: dict[str, Query] | None = getattr(self._local, "queries", None)
-        if queries is None:
-            queries = self._local.queries = {}
-        return queries
-
-    def _thread_shapes(self) -> Graph:
-        shapes: Graph | None = getattr(self._local, "shapes", None)
-        if shapes is None:
+    def _thread_state(self) -> _ThreadState:
+        state: _ThreadState | None = getattr(self._local, "state", None)
+        if state is None:
             shapes = Graph()
             for prefix, namespace in self._shapes_source.namespaces():
                 shapes.bind(prefix, namespace)
             shapes += self._shapes_source
-            self._local.shapes = shapes
-        return shapes
+            data = _MirroredGraph()
+            data.add_all(list(self._context))
+            state = self._local.state = _ThreadState(shapes, data)
+        return state
 
 
-class _PreparedQueryGraph(Graph):
-    """A graph that parses each SPARQL text once: pySHACL sends the same SHACL-SPARQL text for every focus
-    node, and rdflib's parser, not evaluation, would otherwise take most of a validation's time."""
+@dataclass
+class _ThreadState:
+    """One thread's copies of what pySHACL mutates or caches: the shapes, their harvested form, the data graph."""
 
-    def __init__(self, prepared: dict[str, Query]) -> None:
+    shapes: Graph
+    data: _MirroredGraph
+    compiled: ShapesGraph | None = None
+
+
+class _MirroredGraph(Graph):
+    """The data graph pySHACL sees: an rdflib graph for its core constraints, mirrored in an in-memory Oxigraph
+    store that answers its SHACL-SPARQL queries (rdflib's engine would take most of a validation's time)."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self._prepared = prepared
+        self.mirror = ScratchStore()
 
-    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Result:
-        """Run ``query_object``, looking a text up among the already prepared queries first."""
-        if isinstance(query_object, str):
-            prepared = self._prepared.get(query_object)
-            if prepared is None:
-                prepared = self._prepared[query_object] = prepareQuery(query_object)
-            query_object = prepared
-        return super().query(query_object, *args, **kwargs)
+    def add_all(self, triples: list[tuple[Node, Node, Node]]) -> None:
+        """Add ``triples`` to the graph and its mirror."""
+        for triple in triples:
+            self.add(triple)
+        self.mirror.add(triples)
+
+    def remove_all(self, triples: list[tuple[Node, Node, Node]]) -> None:
+        """Remove ``triples`` from the graph and its mirror."""
+        for triple in triples:
+            self.remove(triple)
+        self.mirror.remove(triples)
+
+    def query(  # type: ignore[override]
+        self,
+        query_object: str | Query,
+        processor: str = "sparql",
+        result: str = "sparql",
+        initNs: Mapping[str, Any] | None = None,  # noqa: N803 (rdflib's names)
+        initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
+        """Answer a SPARQL SELECT text (pySHACL's only use) from the mirror, as an rdflib result."""
+        if not isinstance(query_object, str) or initNs:
+            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+        bindings = {str(name): value for name, value in (initBindings or {}).items()}
+        try:
+            names, rows = self.mirror.select(query_object, bindings)
+        except RuntimeError:  # a binding the query does not project: let rdflib answer
+            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+        answer = Result("SELECT")
+        answer.vars = [Variable(name) for name in names]
+        answer.bindings = [{Variable(name): value for name, value in row.items()} for row in rows]
+        return answer
 
 
 def plan_context(plan: Graph) -> Graph:
-    """The slice of the plan the shapes consult: types, code-list membership, units, who holds which duty,
-    successors and group members, the reporting deadline, and labels of what messages name."""
+    """The slice of the plan the report shapes consult (see ``_CONTEXT_CLASSES`` and its neighbours)."""
     context = Graph()
-    for triple in plan:
-        if triple[1] in _CONTEXT_PREDICATES:
+    for cls in _CONTEXT_CLASSES:
+        for subject in plan.subjects(RDF.type, cls):
+            context.add((subject, RDF.type, cls))
+            for label in plan.objects(subject, RDFS.label):
+                context.add((subject, RDFS.label, label))
+    for duty in plan.subjects(RDF.type, IPG.Duty):
+        for association in plan.objects(duty, PROV.qualifiedAssociation):
+            context.add((duty, PROV.qualifiedAssociation, association))
+            for predicate in (PROV.agent, PROV.hadRole):
+                for value in plan.objects(association, predicate):
+                    context.add((association, predicate, value))
+    for scheme in _CONTEXT_SCHEMES:
+        for concept in plan.subjects(SKOS.inScheme, scheme):
+            context.add((concept, SKOS.inScheme, scheme))
+            for unit in plan.objects(concept, SDMX_ATTRIBUTE.unitMeasure):
+                context.add((concept, SDMX_ATTRIBUTE.unitMeasure, unit))
+    for predicate in _CONTEXT_LINKS:
+        for triple in plan.triples((None, predicate, None)):
             context.add(triple)
-    labelled = {subject for cls in _LABELLED_CLASSES for subject in plan.subjects(RDF.type, cls)}
-    for subject in labelled:
-        for label in plan.objects(subject, RDFS.label):
-            context.add((subject, RDFS.label, label))
     return context
 
 
