@@ -33,12 +33,13 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class QueryOutcome:
-    """A query's answer, serialised: ``truncated`` says the row limit cut it."""
+    """A query's answer, serialised: ``truncated`` says the row limit cut it; ``answer`` is an ASK's truth value."""
 
     kind: ResultKind
     media_type: str
     body: bytes
     truncated: bool = False
+    answer: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,13 @@ class Store(Protocol):
 
         ``media_type`` defaults to the one the file extension implies. ``progress`` is called with the running
         triple count; ``iri_rewrite`` = (old base, new base) rewrites every IRI starting with the old base.
+        """
+        ...
+
+    def dump(self, output: Path | None, media_type: str, graph: URIRef | None = None) -> bytes | None:
+        """Serialise one graph, or every quad (dataset formats) or the union of all graphs (triple formats).
+
+        Written to ``output`` when given (``None`` returned), else returned as bytes.
         """
         ...
 

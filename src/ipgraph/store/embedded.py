@@ -23,7 +23,7 @@ from rdflib.term import Identifier, URIRef
 
 from ipgraph.errors import InputError, StoreUnavailableError
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
-from ipgraph.store.evaluation import QueryTask, evaluate, syntax_error
+from ipgraph.store.evaluation import QueryTask, evaluate, serialise_triples, syntax_error
 from ipgraph.store.rdf_files import IriRewrite, file_format, read_quads
 from ipgraph.store.sparql_text import add_using_clauses
 from ipgraph.store.terms import from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
@@ -262,13 +262,21 @@ class EmbeddedStore:
         return dataset
 
     def dump(self, output: Path | None, media_type: str, graph: URIRef | None = None) -> bytes | None:
-        """Write the whole dataset (quad formats) or one graph with the engine's serialiser; bytes if no output."""
-        rdf_format = file_format(Path("out"), media_type)
-        from_graph = to_ox_graph_name(graph) if graph is not None or not rdf_format.supports_datasets else None
-        if from_graph is None:
-            # The dataset formats take every quad; named graphs keep their names.
-            return self._store.dump(None if output is None else str(output), rdf_format)
-        return self._store.dump(None if output is None else str(output), rdf_format, from_graph=from_graph)
+        """Serialise one graph, or every quad (dataset formats) or the union of all graphs (triple formats).
+
+        Written to ``output`` when given (``None`` returned), else returned as bytes.
+        """
+        if graph is not None:
+            triples = [quad.triple for quad in self._store.quads_for_pattern(None, None, None, to_ox(graph))]  # type: ignore[arg-type]
+        elif file_format(Path("out"), media_type).supports_datasets:
+            return self._store.dump(None if output is None else str(output), file_format(Path("out"), media_type))
+        else:
+            triples = list(dict.fromkeys(quad.triple for quad in self._store))
+        _, body = serialise_triples(triples, media_type)
+        if output is None:
+            return body
+        output.write_bytes(body)
+        return None
 
     def triple_count(self, graph: URIRef | None = None) -> int:
         """Triples in one named graph, or quads in the whole store when ``graph`` is ``None``."""

@@ -114,7 +114,8 @@ def serialise(
     """Serialise with the engine's own writers, cutting solutions or triples at ``row_limit``."""
     if isinstance(result, ox.QueryBoolean):
         media_type, results_format = _results_format(media_type, "boolean")
-        return QueryOutcome("boolean", media_type, _bytes(result.serialize(format=results_format)))
+        body = _bytes(result.serialize(format=results_format))
+        return QueryOutcome("boolean", media_type, body, answer=bool(result))
     if isinstance(result, ox.QuerySolutions):
         media_type, results_format = _results_format(media_type, "bindings")
         names = [variable.value for variable in result.variables]

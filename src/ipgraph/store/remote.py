@@ -33,8 +33,8 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from ipgraph.errors import InputError, QuerySyntaxError, QueryTimeoutError, StoreUnavailableError
 from ipgraph.settings import Settings
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
-from ipgraph.store.evaluation import serialise
-from ipgraph.store.rdf_files import IriRewrite, read_quads
+from ipgraph.store.evaluation import serialise, serialise_triples
+from ipgraph.store.rdf_files import IriRewrite, file_format, read_quads
 from ipgraph.store.sparql_text import bind_values, dataset_clauses, iri_text, query_form, term_text
 from ipgraph.store.terms import to_ox_graph_name
 
@@ -258,6 +258,28 @@ class RemoteStore:
         for row in rows:
             dataset.graph(row["g"]).add((row["s"], row["p"], row["o"]))
         return dataset
+
+    def dump(self, output: Path | None, media_type: str, graph: URIRef | None = None) -> bytes | None:
+        """Serialise one graph, or every quad of the named graphs (dataset formats) or their union (triple formats).
+
+        Written to ``output`` when given (``None`` returned), else returned as bytes.
+        """
+        rdf_format = file_format(Path("out"), media_type)
+        if graph is None and rdf_format.supports_datasets:
+            body, _ = self._query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", SPARQL_JSON, None)
+            solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101 - a SELECT answers with solutions
+            quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]
+            data = ox.serialize(quads, format=rdf_format) or b""
+        else:
+            pattern = "?s ?p ?o" if graph is None else f"GRAPH {iri_text(str(graph))} {{ ?s ?p ?o }}"
+            body, _ = self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}", N_TRIPLES, None)
+            triples = [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+            _, data = serialise_triples(triples, media_type)
+        if output is None:
+            return data
+        output.write_bytes(data)
+        return None
 
     def triple_count(self, graph: URIRef | None = None) -> int:
         """Triples in one named graph, or quads in all named graphs when ``graph`` is ``None``."""
