@@ -18,7 +18,17 @@ EXIT_NEGATIVE = 1
 EXIT_USAGE = 2
 
 #: Modules under ipgraph.cli that add subcommands; each defines ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ("reasoning", "settings", "validate", "tokens", "submit")
+COMMAND_MODULES: tuple[str, ...] = (
+    "serve",
+    "load",
+    "query",
+    "export",
+    "reasoning",
+    "settings",
+    "validate",
+    "tokens",
+    "submit",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
