@@ -135,8 +135,18 @@ def test_dumps_answer_conditional_requests(plan_service: Service) -> None:
 
 
 @pytest.mark.parametrize("path", ["nothing.ttl", "plan.csv", "all.ttl", "reports/none/2024/v1.nq"])
-def test_unknown_dumps_are_404(plan_service: Service, path: str) -> None:
-    assert httpx.get(f"{plan_service.url}/dumps/{path}").status_code == 404
+def test_unknown_dumps_are_404_problem_details(plan_service: Service, path: str) -> None:
+    response = httpx.get(f"{plan_service.url}/dumps/{path}")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"]
+
+
+def test_an_unknown_format_name_is_400_naming_the_parameter(plan_service: Service) -> None:
+    response = httpx.get(f"{plan_service.url}/.well-known/void", params={"format": "yaml"})
+    assert response.status_code == 400
+    assert "format='yaml'" in response.json()["detail"]
+    assert "turtle" in response.json()["detail"]
 
 
 def test_the_description_answers_conditional_requests(plan_service: Service) -> None:

@@ -50,14 +50,17 @@ def test_a_named_graph_redirects_to_its_document(plan_service: Service) -> None:
     assert response.headers["location"] == "/doc/graph/plan"
 
 
-def test_an_unknown_thing_is_404_as_html_for_browsers_and_text_for_programs(plan_service: Service) -> None:
+def test_an_unknown_thing_is_404_as_html_for_browsers_and_problem_details_for_programs(
+    plan_service: Service,
+) -> None:
     page = httpx.get(f"{plan_service.url}/id/org-nobody", headers={"Accept": "text/html"})
     assert page.status_code == 404
     assert media_type(page) == "text/html"
     assert "https://w3id.org/ipgraph/id/org-nobody" in page.text
     text = httpx.get(f"{plan_service.url}/id/org-nobody", headers={"Accept": "text/turtle"})
     assert text.status_code == 404
-    assert media_type(text) == "text/plain"
+    assert media_type(text) == "application/problem+json"
+    assert "https://w3id.org/ipgraph/id/org-nobody" in text.json()["detail"]
 
 
 @pytest.mark.parametrize(("accept", "expected"), DOCUMENT_TYPES)
@@ -84,7 +87,8 @@ def test_an_extension_names_the_format_whatever_accept_says(
 def test_an_unacceptable_type_is_406_listing_what_is_offered(plan_service: Service) -> None:
     response = httpx.get(f"{plan_service.url}/doc/{DUTY}", headers={"Accept": "image/png"})
     assert response.status_code == 406
-    assert "text/turtle" in response.text
+    assert media_type(response) == "application/problem+json"
+    assert "text/turtle" in response.json()["detail"]
 
 
 def test_documents_link_their_alternates(plan_service: Service) -> None:

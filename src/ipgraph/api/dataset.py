@@ -8,12 +8,14 @@ serves them. Both carry ``ETag``/``Last-Modified`` and answer conditional reques
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from rdflib import URIRef
 from starlette.responses import Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.problems import problem_response
 from ipgraph.api.resources import (
     DOCUMENT_FORMATS,
     HTML,
@@ -25,6 +27,7 @@ from ipgraph.api.resources import (
     store_state,
     validators,
 )
+from ipgraph.formats import format_by_name
 from ipgraph.publish.dataset import describe_dataset, graph_title
 from ipgraph.publish.dumps import (
     DUMP_FORMATS,
@@ -42,17 +45,27 @@ router = APIRouter(tags=["dataset"])
 _CACHE_LOCK = threading.Lock()
 
 
-def dump_listing(state: StoreState, base_iri: str) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class GraphDumps:
+    """A named graph as the dataset page lists it: IRI, short name, size and (label, URL) download links."""
+
+    iri: str
+    title: str
+    triples: int
+    dumps: tuple[tuple[str, str], ...]
+
+
+def dump_listing(state: StoreState, base_iri: str) -> list[GraphDumps]:
     """The graphs with their triple counts and dump links, for the HTML pages."""
-    rows: list[dict[str, object]] = []
+    rows = []
     for name, count in state.graph_counts:
         slug = dump_name(name, base_iri)
         if slug:
-            rows.append({"iri": name, "title": graph_title(name, base_iri), "triples": count, "dumps": _links(slug)})
+            rows.append(GraphDumps(name, graph_title(name, base_iri), count, _links(slug)))
     return rows
 
 
-def _links(name: str) -> list[tuple[str, str]]:
+def _links(name: str) -> tuple[tuple[str, str], ...]:
     found = []
     for fmt in DUMP_FORMATS:
         if name == WHOLE_DATASET and fmt.kind != "dataset":
@@ -60,12 +73,15 @@ def _links(name: str) -> list[tuple[str, str]]:
         label = fmt.w3c_name.replace("_", "/")
         found.append((label, dump_url(name, fmt)))
         found.append((label + " .gz", dump_url(name, fmt, compressed=True)))
-    return found
+    return tuple(found)
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID and DCAT description of the dataset")
 def void_description(request: Request, settings: SettingsDep, store: StoreDep, format: str | None = None) -> Response:
     """The dataset's VoID/DCAT description: HTML for browsers, Turtle, JSON-LD, RDF/XML or N-Triples for programs."""
+    if format is not None and format != HTML.name and format_by_name(format, DOCUMENT_FORMATS) is None:
+        names = ", ".join(f.name for f in DOCUMENT_FORMATS)
+        return problem_response(400, f"query parameter format={format!r} is not one of: {names}")
     fmt = choose_format(request, format, DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable()
@@ -101,15 +117,15 @@ def dump_file(path: str, request: Request, settings: SettingsDep, store: StoreDe
     """``{graph}.ttl|.nq|.trig`` with optional ``.gz``; ``all.nq``/``all.trig`` hold every graph."""
     wanted = parse_dump_path(path)
     if wanted is None:
-        return Response(
-            "A dump is {graph}.ttl, .nq or .trig, optionally .gz; all.nq and all.trig hold every graph.\n",
-            status_code=404,
-            media_type="text/plain",
+        return problem_response(
+            404,
+            f"no dump {path!r}: a dump is {{graph}}.ttl, .nq or .trig, optionally .gz; "
+            "all.nq and all.trig hold every graph",
         )
     state = store_state(request, store)
     graph = None if wanted.name == WHOLE_DATASET else URIRef(settings.base_iri + "graph/" + wanted.name)
     if graph is not None and str(graph) not in dict(state.graph_counts):
-        return Response(f"No graph <{graph}>\n", status_code=404, media_type="text/plain")
+        return problem_response(404, f"no graph <{graph}> in the store")
     headers = validators(state, wanted.variant)
     headers["Content-Disposition"] = f'attachment; filename="{wanted.file_name}"'
     cached = not_modified(request, headers, state)

@@ -17,6 +17,7 @@ from rdflib import Graph, URIRef
 from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.problems import problem_response
 from ipgraph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format, format_by_name, negotiate
 from ipgraph.publish.dataset import DatasetLinks, add_graph_description
 from ipgraph.publish.describe import bind_prefixes, describe_resource, resource_exists
@@ -81,20 +82,16 @@ def serialise_graph(graph: Graph, fmt: Format) -> bytes:
 
 
 def not_acceptable() -> Response:
-    """406 with the list of what a document can be had as (RFC 9110 §15.5.7)."""
-    return Response(
-        "Acceptable: " + ", ".join(f.media_type for f in DOCUMENT_FORMATS) + "\n",
-        status_code=406,
-        media_type="text/plain",
-        headers={"Vary": "Accept"},
-    )
+    """406 as problem details, listing what a document can be had as (RFC 9110 §15.5.7)."""
+    offered = ", ".join(f.media_type for f in DOCUMENT_FORMATS)
+    return problem_response(406, f"this document is offered as {offered}", headers={"Vary": "Accept"})
 
 
 def not_found(request: Request, iri: str) -> Response:
-    """404: an HTML page for browsers, a line of text for programs."""
+    """404: an HTML page for browsers, problem details for programs."""
     if negotiate(request.headers.get("accept"), DOCUMENT_FORMATS) is HTML:
         return render_page(request, "not_found.html", {"iri": iri}, status_code=404, headers={"Vary": "Accept"})
-    return Response(f"No triples about <{iri}>\n", status_code=404, media_type="text/plain", headers={"Vary": "Accept"})
+    return problem_response(404, f"the graph holds no triples about <{iri}>", headers={"Vary": "Accept"})
 
 
 def see_other(request: Request, store: Store, iri: URIRef, base_iri: str) -> Response:
@@ -171,7 +168,7 @@ def ontology_file(extension: str, request: Request, settings: SettingsDep, store
     return _ontology(request, settings, store, name)
 
 
-def _ontology(request: Request, settings: SettingsDep, store: StoreDep, explicit: str | None) -> Response:
+def _ontology(request: Request, settings: Settings, store: Store, explicit: str | None) -> Response:
     fmt = choose_format(request, explicit, DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable()

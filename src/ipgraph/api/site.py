@@ -19,7 +19,7 @@ from ipgraph.api.resources import store_state
 from ipgraph.publish.catalogue import list_concepts, list_members
 from ipgraph.publish.locations import browse_path
 from ipgraph.publish.rendering import render_page, request_language
-from ipgraph.queries import CannedQuery, load_canned_queries
+from ipgraph.queries import CannedQuery
 from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
 from ipgraph.vocab import IPG, IPR, PREFIXES
@@ -80,7 +80,7 @@ def search_page(request: Request, settings: SettingsDep, store: StoreDep, q: str
 def query_page(request: Request, settings: SettingsDep, example: str = "") -> Response:
     """The SPARQL editor, with the canned questions as examples; ``?example=name`` fills it without JavaScript."""
     lang = request_language(request)
-    examples = load_canned_queries(settings.project_dir / "queries")
+    examples: dict[str, CannedQuery] = request.app.state.canned_queries
     chosen = examples.get(example)
     text = example_text(chosen) if chosen is not None else default_query()
     context = {
