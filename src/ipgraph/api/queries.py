@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
-from ipgraph.formats import RESULT_FORMATS, Format, NotAcceptableError, format_by_name, negotiate
+from ipgraph.api.sparql import choose_format, outcome_response
+from ipgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, accepts_html, negotiate
 from ipgraph.queries import CannedQuery, get_canned_query
 from ipgraph.store.base import QueryRequest
 
@@ -69,7 +70,8 @@ def run_canned_query(
     query = get_canned_query(queries, name)
     values = {key: value for key, value in request.query_params.items() if key not in RESERVED_PARAMETERS}
     bindings = query.bind(values)
-    answer_format = choose_result_format(request)
+    offers = RESULT_FORMATS if query.form in ("SELECT", "ASK") else GRAPH_FORMATS
+    answer_format = choose_canned_format(request, offers)
     outcome = store.execute(
         QueryRequest(
             query=query.text,
@@ -79,19 +81,13 @@ def run_canned_query(
             row_limit=settings.row_limit,
         )
     )
-    headers = {"Vary": "Accept"}
-    if outcome.truncated:
-        headers["X-Ipgraph-Truncated"] = "true"
-    return Response(outcome.body, media_type=outcome.media_type, headers=headers)
+    return outcome_response(outcome)
 
 
-def choose_result_format(request: Request) -> Format:
-    """``?format=`` wins over ``Accept``; a browser asking only for HTML gets SPARQL JSON."""
-    requested = request.query_params.get("format")
-    if requested is not None:
-        chosen = format_by_name(requested, RESULT_FORMATS)
-        if chosen is None:
-            names = ", ".join(fmt.name for fmt in RESULT_FORMATS)
-            raise NotAcceptableError(f"format {requested!r} is not a results format; use one of {names}")
-        return chosen
-    return negotiate(request.headers.get("accept"), (*RESULT_FORMATS,)) or RESULT_FORMATS[0]
+def choose_canned_format(request: Request, offers: tuple[Format, ...]) -> Format:
+    """As on ``/sparql`` (``?format=`` first, then ``Accept``, 406 when nothing fits), except that a browser
+    following a link, which asks for HTML, gets the first offer instead of a 406."""
+    accept = request.headers.get("accept")
+    if not request.query_params.get("format") and accepts_html(accept) and negotiate(accept, offers) is None:
+        return offers[0]
+    return choose_format(request.query_params.get("format"), accept, offers)

@@ -210,10 +210,11 @@ def _answer(request: Request, protocol: ProtocolRequest) -> Response:
             row_limit=settings.row_limit,
         )
     )
-    return _outcome_response(outcome)
+    return outcome_response(outcome)
 
 
-def _outcome_response(outcome: QueryOutcome) -> Response:
+def outcome_response(outcome: QueryOutcome) -> Response:
+    """The HTTP answer for a query outcome: its format's Content-Type, ``Vary`` and the truncation marks."""
     served = format_for_media_type(outcome.media_type, RESULT_FORMATS + GRAPH_FORMATS)
     content_type = served.content_type() if served is not None else outcome.media_type
     headers = {"Vary": "Accept"}
