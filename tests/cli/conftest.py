@@ -1,43 +1,20 @@
-"""Run the ``ipgraph`` command as a real subprocess, with its environment limited to the test's data directory."""
+"""Fixtures for the CLI tests: the command runner and a data directory filled by the first-start loader."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-IPGRAPH = Path(sys.executable).parent / "ipgraph"
-COMMAND_SECONDS = 180
+from cli_runner import run_ipgraph
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def clean_environment(**settings: str) -> dict[str, str]:
-    """The parent's environment without IPGRAPH_* settings, plus the given ones."""
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("IPGRAPH_")}
-    environment.update(settings)
-    return environment
-
-
-def run_ipgraph(*args: str | Path, environment: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``ipgraph ARGS…`` to completion; stdout and stderr as text."""
-    return subprocess.run(
-        [str(IPGRAPH), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_SECONDS,
-        env=dict(environment) if environment is not None else clean_environment(),
-        check=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def ipgraph() -> Runner:
-    """``ipgraph(*args, environment=None)`` runs the command to completion (see :func:`run_ipgraph`)."""
+    """``ipgraph(*args, environment=None)`` runs the command to completion (see :func:`cli_runner.run_ipgraph`)."""
     return run_ipgraph
 
 
