@@ -113,3 +113,14 @@ def test_the_query_page_works_as_a_plain_form(plan_service: Service) -> None:
     assert "# title@en: Which IP categories does the plan cover?" in text
     assert '<script src="/static/query-editor.js"></script>' in text
     assert httpx.get(f"{plan_service.url}/static/query-editor.js").status_code == 200
+
+
+def test_without_a_choice_accept_language_decides_and_caches_are_told(plan_service: Service) -> None:
+    english = httpx.get(
+        f"{plan_service.url}/doc/id/org-so-tai-chinh", headers={"Accept": "text/html", "Accept-Language": "en-GB,en"}
+    )
+    assert '<html lang="en">' in english.text
+    assert {"Accept", "Accept-Language", "Cookie"} <= {v.strip() for v in english.headers["vary"].split(",")}
+    default = httpx.get(f"{plan_service.url}/doc/id/org-so-tai-chinh", headers={"Accept": "text/html"})
+    assert '<html lang="vi">' in default.text
+    assert english.headers["etag"] != default.headers["etag"]

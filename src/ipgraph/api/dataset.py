@@ -39,7 +39,7 @@ from ipgraph.publish.dumps import (
     parse_dump_path,
 )
 from ipgraph.publish.freshness import StoreState
-from ipgraph.publish.rendering import render_page, request_language
+from ipgraph.publish.rendering import HTML_VARY, render_page, request_language
 
 router = APIRouter(tags=["dataset"])
 _CACHE_LOCK = threading.Lock()
@@ -88,7 +88,7 @@ def void_description(request: Request, settings: SettingsDep, store: StoreDep, f
     state = store_state(request, store)
     variant = "void-" + fmt.name + ("-" + request_language(request) if fmt is HTML else "")
     headers = validators(state, variant)
-    headers["Vary"] = "Accept, Cookie" if fmt is HTML else "Accept"
+    headers["Vary"] = HTML_VARY if fmt is HTML else "Accept"
     cached = not_modified(request, headers, state)
     if cached is not None:
         return cached

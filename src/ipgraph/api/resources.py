@@ -24,7 +24,7 @@ from ipgraph.publish.describe import bind_prefixes, describe_resource, resource_
 from ipgraph.publish.freshness import FreshnessTracker, StoreState, is_not_modified
 from ipgraph.publish.locations import EXTENSIONS, document_path, document_request, iri_for_path
 from ipgraph.publish.ontology_doc import document_ontology
-from ipgraph.publish.rendering import render_page, request_language
+from ipgraph.publish.rendering import HTML_VARY, render_page, request_language
 from ipgraph.publish.views import build_view
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
@@ -130,7 +130,7 @@ def resource_document(path: str, request: Request, settings: SettingsDep, store:
     state = store_state(request, store)
     variant = fmt.name + ("-" + request_language(request) if fmt is HTML else "")
     headers = validators(state, variant)
-    headers["Vary"] = "Accept, Cookie" if fmt is HTML else "Accept"
+    headers["Vary"] = HTML_VARY if fmt is HTML else "Accept"
     canonical = document_path(settings.base_iri, str(wanted.iri)) or request.url.path
     headers["Content-Location"] = canonical + _EXTENSION_OF.get(fmt.name, "")
     headers["Link"] = ", ".join(
@@ -177,7 +177,7 @@ def _ontology(request: Request, settings: Settings, store: Store, explicit: str 
     state = store_state(request, store)
     variant = "def-" + fmt.name + ("-" + request_language(request) if fmt is HTML else "")
     headers = validators(state, variant)
-    headers["Vary"] = "Accept, Cookie" if fmt is HTML else "Accept"
+    headers["Vary"] = HTML_VARY if fmt is HTML else "Accept"
     headers["Link"] = ", ".join(
         f'</def{_EXTENSION_OF[alt.name]}>; rel="alternate"; type="{alt.media_type}"'
         for alt in DOCUMENT_FORMATS

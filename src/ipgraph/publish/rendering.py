@@ -18,6 +18,8 @@ from starlette.responses import HTMLResponse
 from ipgraph import __version__
 from ipgraph.publish.i18n import LANGUAGE_COOKIE, Language, choose_language, message, other_language
 
+#: What an HTML page's content depends on: the negotiated type, and the language (cookie, then Accept-Language).
+HTML_VARY = "Accept, Accept-Language, Cookie"
 #: A year: the choice is a preference, not a secret (no HttpOnly needed, but kept to the site's path).
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -76,7 +78,7 @@ def render_page(
     response = HTMLResponse(body, status_code=status_code, headers=dict(headers or {}))
     response.headers["Content-Language"] = lang
     vary = response.headers.get("Vary")
-    response.headers["Vary"] = "Accept, Cookie" if vary is None else vary
+    response.headers["Vary"] = HTML_VARY if vary is None else vary
     if request.query_params.get("lang") == lang:
         response.set_cookie(LANGUAGE_COOKIE, lang, max_age=COOKIE_MAX_AGE, path="/", samesite="lax")
     return response
