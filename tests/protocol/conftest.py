@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import OXIGRAPH, OxigraphServer, free_port, serve_app, wait_until_answering  # tests/conftest.py
+from servers import OXIGRAPH, OxigraphServer, free_port, serve_app, wait_until_answering
 
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store, UpdateRequest

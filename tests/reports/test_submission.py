@@ -13,10 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PROJECT, serve_app
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SH
 from report_factory import report_turtle, reporting_organisations
+from servers import PROJECT, serve_app
 
 from ipgraph.reports.storage import REGISTRY_GRAPH
 from ipgraph.reports.tokens import TokenRegistry

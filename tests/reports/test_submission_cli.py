@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, ServiceStarter
 from rdflib import URIRef
 from report_factory import report_turtle
+from servers import PROJECT, ServiceStarter
 
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings

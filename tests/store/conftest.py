@@ -11,7 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from conftest import OxigraphServer, run_oxigraph  # the fixtures module of tests/
+from servers import OxigraphServer, run_oxigraph
 
 from ipgraph.store.base import Store
 from ipgraph.store.embedded import EmbeddedStore

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import free_port, run_oxigraph
 from rdflib import Literal, URIRef
+from servers import free_port, run_oxigraph
 
 from ipgraph.errors import StoreUnavailableError
 from ipgraph.settings import Settings
