@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import serve_app  # tests/conftest.py
+from servers import serve_app
 
 from ipgraph.settings import Settings
 from ipgraph.store import open_store

@@ -13,10 +13,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from conftest import OxigraphServer, serve_app
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.term import Identifier
+from servers import OxigraphServer, serve_app
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from ipgraph.queries import CannedQuery, load_canned_queries
