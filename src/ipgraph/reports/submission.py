@@ -138,6 +138,10 @@ class ReportService:
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._validator: ReportValidator | None = None
         self._validator_lock = threading.Lock()
+        # rdflib's SPARQL parser (pyparsing) is not thread-safe, and pySHACL parses SHACL-SPARQL constraints while
+        # validating: concurrent runs fail with spurious parse errors. Validation is CPU-bound Python, so the GIL
+        # would serialise it anyway; parsing uploads and reading earlier reports still overlap.
+        self._shacl_lock = threading.Lock()
         self._key_locks: dict[ReportKey, threading.Lock] = {}
         self._key_locks_lock = threading.Lock()
 
@@ -174,7 +178,8 @@ class ReportService:
                 report.remove((node, DCTERMS.dateSubmitted, None))
             claimed = claimed_key(report)
             earlier = self.archive.current_reports(claimed.organisation, claimed.year) if claimed else None
-            outcome = validator.validate(report, earlier_reports=earlier, today=received.date())
+            with self._shacl_lock:
+                outcome = validator.validate(report, earlier_reports=earlier, today=received.date())
             return Checked(report, outcome, received, content_hash)
 
         return self.gate.run(job)
