@@ -109,7 +109,7 @@ def test_the_home_page_starts_a_visitor_everywhere(plan_service: Service) -> Non
 
 def test_the_query_page_works_as_a_plain_form(plan_service: Service) -> None:
     text = page(plan_service, "/query?example=ip_categories", "en")
-    assert '<form id="query-form" action="/sparql" method="get"' in text
+    assert '<form id="query-form" action="/query" method="get"' in text
     assert "# title@en: Which IP categories does the plan cover?" in text
     assert '<script src="/static/query-editor.js"></script>' in text
     assert httpx.get(f"{plan_service.url}/static/query-editor.js").status_code == 200
@@ -124,3 +124,53 @@ def test_without_a_choice_accept_language_decides_and_caches_are_told(plan_servi
     default = httpx.get(f"{plan_service.url}/doc/id/org-so-tai-chinh", headers={"Accept": "text/html"})
     assert '<html lang="vi">' in default.text
     assert english.headers["etag"] != default.headers["etag"]
+
+
+LEADS = """PREFIX ipg: <https://w3id.org/ipgraph/def#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX ipr: <https://w3id.org/ipgraph/id/>
+SELECT ?duty ?lead WHERE {
+  ?duty a ipg:Duty ; prov:qualifiedAssociation [ prov:agent ?lead ; prov:hadRole ipr:role-lead ] .
+} ORDER BY ?duty ?lead"""
+
+
+def test_without_script_the_query_form_shows_results_as_a_table(
+    plan_service: Service, plan_store: EmbeddedStore
+) -> None:
+    response = httpx.get(f"{plan_service.url}/query", params={"query": LEADS, "format": "html", "lang": "en"})
+    assert response.status_code == 200
+    table = response.text[response.text.index('<table class="results" id="results-table">') :]
+    table = table[: table.index("</table>")]
+    rows = table.count("<tr>") - 1
+    assert rows == len(plan_store.select(LEADS)) > 0
+    assert 'href="/doc/id/plan-160-kh-ubnd-2021/duty-V.6"' in table
+    assert f"{rows} rows" in response.text
+    assert 'href="/sparql?query=' in response.text, "downloads of the same query"
+
+
+def test_without_script_a_syntax_error_is_shown_with_its_position(plan_service: Service) -> None:
+    response = httpx.get(
+        f"{plan_service.url}/query", params={"query": "SELECT * WHERE {\n  ?s ?p ?o ..\n}", "lang": "en"}
+    )
+    assert response.status_code == 400
+    error = response.text[response.text.index('id="query-error"') :]
+    assert "hidden" not in error[: error.index(">")]
+    assert "line 2, column" in error
+    assert "<pre>  ?s ?p ?o ..\n" in error
+
+
+def test_without_script_ask_and_construct_answers_are_shown(plan_service: Service) -> None:
+    ask = httpx.get(f"{plan_service.url}/query", params={"query": "ASK { ?s ?p ?o }"}).text
+    assert '<p id="ask-result">true</p>' in ask
+    construct = httpx.get(
+        f"{plan_service.url}/query",
+        params={"query": "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 3"},
+    ).text
+    assert '<pre class="graph-result">' in construct
+
+
+def test_a_download_format_on_the_query_form_is_answered_by_the_endpoint(plan_service: Service) -> None:
+    response = httpx.get(f"{plan_service.url}/query", params={"query": "ASK {}", "format": "csv"})
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/sparql?query=ASK")
+    assert response.headers["location"].endswith("&format=csv")

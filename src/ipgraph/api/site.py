@@ -6,22 +6,31 @@ script, bundled from npm packages into ``ipgraph/static`` (``make web``) and ser
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from rdflib.namespace import ORG
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.problems import error_response
 from ipgraph.api.resources import store_state
+from ipgraph.api.sparql import guard_policy
+from ipgraph.errors import IpgraphError
+from ipgraph.formats import SPARQL_JSON, TURTLE
 from ipgraph.publish.catalogue import list_concepts, list_members
 from ipgraph.publish.locations import browse_path
 from ipgraph.publish.rendering import render_page, request_language
+from ipgraph.publish.results import QueryFailure, ResultTable, failure_excerpt, result_table
 from ipgraph.queries import CannedQuery
 from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
+from ipgraph.sparql_guard import check_query
+from ipgraph.store.base import QueryRequest, Store
 from ipgraph.vocab import IPG, IPR, PREFIXES
 
 router = APIRouter(tags=["site"])
@@ -32,6 +41,8 @@ EDITOR_BUNDLE = STATIC_DIR / "query-editor.js"
 PLAN = IPR["plan-160-kh-ubnd-2021"]
 _SEARCH_LOCK = threading.Lock()
 SEARCH_LIMIT = 50
+#: The query page's own results format: a table on the page (the others are downloads from /sparql).
+PAGE_FORMAT = "html"
 
 
 def mount_static(app: FastAPI, settings: Settings) -> None:
@@ -77,22 +88,71 @@ def search_page(request: Request, settings: SettingsDep, store: StoreDep, q: str
 
 
 @router.get("/query", include_in_schema=False)
-def query_page(request: Request, settings: SettingsDep, example: str = "") -> Response:
-    """The SPARQL editor, with the canned questions as examples; ``?example=name`` fills it without JavaScript."""
+def query_page(
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    example: str = "",
+    query: str | None = None,
+    format: str = PAGE_FORMAT,
+) -> Response:
+    """The SPARQL editor, with the canned questions as examples; ``?example=name`` fills it without JavaScript.
+
+    Without a script the form comes back here: ``?query=`` runs the query and shows the answer as a table (any
+    other ``format`` is a download, answered by ``/sparql``), so the page works as a plain HTML form too.
+    """
+    if query is not None and format != PAGE_FORMAT:
+        return RedirectResponse("/sparql?" + urlencode({"query": query, "format": format}), status_code=303)
     lang = request_language(request)
     examples: dict[str, CannedQuery] = request.app.state.canned_queries
     chosen = examples.get(example)
-    text = example_text(chosen) if chosen is not None else default_query()
+    text = query if query is not None else example_text(chosen) if chosen is not None else default_query()
+    outcome = run_for_page(request, settings, store, query) if query is not None else None
     context = {
-        "examples": [(name, query.title(lang), example_text(query)) for name, query in examples.items()],
-        "examples_json": {name: example_text(query) for name, query in examples.items()},
+        "examples": [(name, canned.title(lang), example_text(canned)) for name, canned in examples.items()],
+        "examples_json": {name: example_text(canned) for name, canned in examples.items()},
         "query_text": text,
         "chosen_example": example if chosen is not None else "",
         "prefixes": PREFIXES,
         "base_iri": settings.base_iri,
         "editor_built": EDITOR_BUNDLE.is_file(),
+        "result": outcome if isinstance(outcome, ResultTable) else None,
+        "graph_text": outcome if isinstance(outcome, str) else None,
+        "failure": outcome if isinstance(outcome, QueryFailure) else None,
+        "download_query": urlencode({"query": query}) if query is not None else "",
     }
-    return render_page(request, "query.html", context)
+    status = 200
+    if isinstance(outcome, QueryFailure):
+        status = outcome.status
+    return render_page(request, "query.html", context, status_code=status)
+
+
+def run_for_page(
+    request: Request, settings: Settings, store: Store, text: str
+) -> ResultTable | str | QueryFailure:
+    """Run ``text`` as the SPARQL endpoint would (same guard, deadline and row limit): a table for SELECT/ASK,
+    Turtle text for CONSTRUCT/DESCRIBE, or the reason it was refused."""
+    endpoint = settings.public_url.rstrip("/") + "/sparql" if settings.public_url else str(request.base_url) + "sparql"
+    try:
+        checked = check_query(text, guard_policy(settings, store), base_iri=endpoint)
+        tabular = checked.form in ("SELECT", "ASK")
+        outcome = store.execute(
+            QueryRequest(
+                query=f"BASE <{endpoint}>\n{text}",
+                media_type=SPARQL_JSON.media_type if tabular else TURTLE.media_type,
+                timeout=settings.query_timeout,
+                row_limit=settings.row_limit,
+            )
+        )
+    except IpgraphError as error:
+        problem = json.loads(bytes(error_response(error).body))
+        line, column = getattr(error, "line", None), getattr(error, "column", None)
+        return QueryFailure(
+            problem["title"], problem["detail"], line, column, failure_excerpt(text, line), problem["status"]
+        )
+    if tabular:
+        return result_table(outcome.body, settings.base_iri, truncated=outcome.truncated)
+    return outcome.body.decode("utf-8")
 
 
 def example_text(query: CannedQuery) -> str:

@@ -93,6 +93,9 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "graph": {"vi": "Đồ thị", "en": "Graph"},
     "triples": {"vi": "Số bộ ba", "en": "Triples"},
     "whole_dataset": {"vi": "Toàn bộ dữ liệu", "en": "Whole dataset"},
+    "table": {"vi": "Bảng trên trang", "en": "Table on this page"},
+    "rows": {"vi": "dòng", "en": "rows"},
+    "truncated": {"vi": "đã cắt bớt theo giới hạn số dòng", "en": "cut at the row limit"},
     "reused_terms": {"vi": "Thuật ngữ chuẩn được dùng lại", "en": "Standard terms reused"},
     "modified": {"vi": "Cập nhật", "en": "Modified"},
     "submit_report": {"vi": "Nộp báo cáo năm", "en": "Submit an annual report"},
@@ -101,8 +104,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Common questions about the plan, each a SPARQL query that runs at once.",
     },
     "no_script": {
-        "vi": "Trình soạn thảo cần JavaScript; biểu mẫu dưới đây vẫn gửi truy vấn được.",
-        "en": "The editor needs JavaScript; the form below still sends the query.",
+        "vi": "Trình soạn thảo cần JavaScript; biểu mẫu này vẫn chạy truy vấn và hiện kết quả.",
+        "en": "The editor needs JavaScript; this form still runs the query and shows the results.",
     },
 }
 
