@@ -81,6 +81,29 @@ DASHBOARD_TEXT: dict[str, dict[Language, str]] = {
     "kind_percentage": {"vi": "bình quân các đơn vị", "en": "average over the organisations"},
     "kind_growth": {"vi": "bình quân tốc độ tăng hằng năm", "en": "average yearly growth"},
     "json": {"vi": "Dữ liệu JSON", "en": "JSON data"},
+    "method_title": {"vi": "Cách tính số liệu", "en": "How the figures are computed"},
+    "method_versions": {
+        "vi": "Chỉ tính phiên bản hiện hành của mỗi báo cáo (một đơn vị, một năm); phiên bản đã được thay thế không "
+        "được tính. Báo cáo mẫu chỉ hiển thị khi chọn, không bao giờ cộng với báo cáo thật.",
+        "en": "Only the current version of each report (one organisation, one year) counts; superseded versions do "
+        "not. Example reports are shown only when chosen, never added to real ones.",
+    },
+    "method_totals": {
+        "vi": "Với mỗi đơn vị và mỗi năm, số liệu không chia theo loại đối tượng là số tổng; nếu không có số tổng "
+        "thì cộng các số liệu chi tiết.",
+        "en": "For each organisation and year, a figure not broken down by IP category is the total; without one, "
+        "the broken-down figures are added up.",
+    },
+    "method_kinds": {
+        "vi": "Chỉ tiêu đếm theo năm được cộng qua các đơn vị và cộng dồn qua các năm; chỉ tiêu lũy kế lấy giá trị "
+        "mới nhất của mỗi đơn vị; chỉ tiêu tỷ lệ lấy bình quân (không trọng số) giá trị mới nhất của các đơn vị "
+        "mà mục tiêu nêu tên; tốc độ tăng số đơn tính từ tổng số đơn của từng năm so với năm trước, và mức tăng "
+        "bình quân là trung bình cộng các năm trong giai đoạn.",
+        "en": "Yearly counts are added over organisations and run up over the years; cumulative counts take each "
+        "organisation's latest value; shares average (unweighted) the latest values of the organisations the "
+        "target names; growth of applications compares each year's total with the year before, and the average "
+        "growth is the mean of the years in the period.",
+    },
     "canned_query": {"vi": "Truy vấn SPARQL (CQ20)", "en": "SPARQL query (CQ20)"},
 }
 
