@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cli_runner import IPGRAPH, clean_environment
-from servers import free_port, wait_until_answering
+from servers import free_port, run_oxigraph, wait_until_answering
 
 from ipgraph.settings import Settings
 from ipgraph.store.loading import project_sources
@@ -96,3 +96,23 @@ def test_bad_setting_in_the_environment_exits_2_naming_it(ipgraph: Runner, tmp_p
     result = ipgraph("serve", environment=environment)
     assert result.returncode == 2
     assert "IPGRAPH_PORT='eighty' is not a valid int" in result.stderr
+
+
+def test_cold_start_in_remote_mode_loads_the_project_into_the_sparql_server(tmp_path: Path) -> None:
+    port = free_port()
+    expected_graphs = {str(source.graph) for source in project_sources(Settings())}
+    with run_oxigraph(tmp_path / "oxigraph") as server:
+        environment = clean_environment(
+            IPGRAPH_DATA_DIR=str(tmp_path / "var"),
+            IPGRAPH_STORE_MODE="remote",
+            IPGRAPH_REMOTE_QUERY_URL=server.query_url,
+            IPGRAPH_REMOTE_UPDATE_URL=server.update_url,
+            IPGRAPH_REMOTE_STORE_URL=server.store_url,
+        )
+        log = tmp_path / "remote.log"
+        with serving(["--port", str(port)], environment, log) as process:
+            wait_until_answering(f"http://127.0.0.1:{port}/sparql", process)
+            through_service = graph_counts(f"http://127.0.0.1:{port}")
+        assert process.returncode == 0, log.read_text(encoding="utf-8")
+        assert set(through_service) == expected_graphs
+        assert f"store in {server.query_url}: loaded {len(expected_graphs)} graphs" in log.read_text(encoding="utf-8")
