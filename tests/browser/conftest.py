@@ -94,3 +94,19 @@ def screenshot(browser: WebDriver, request: pytest.FixtureRequest) -> Callable[[
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def chromium_without_script() -> Iterator[WebDriver]:
+    """A second headless Chromium with JavaScript switched off, for the pages that must work without it."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_experimental_option(
+        "prefs", {"intl.accept_languages": "vi-VN,vi", "profile.managed_default_content_settings.javascript": 2}
+    )
+    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 from rdflib import Literal
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -19,6 +20,7 @@ from ipgraph.store.base import Store
 from ipgraph.vocab import IPG, P160
 
 Screenshot = Callable[[str], Path]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 WAIT_SECONDS = 20
 
 
@@ -151,3 +153,26 @@ def test_search_without_diacritics_finds_an_item(browser: WebDriver, site: str, 
     assert hits.find_element(By.CSS_SELECTOR, "mark").text.lower() == "sở khoa học và công nghệ"
     first.click()
     assert wait_for(browser, "#title").text == "Sở Khoa học và Công nghệ"
+
+
+def test_without_javascript_the_query_form_and_search_still_work(
+    chromium_without_script: WebDriver, site: str, request: pytest.FixtureRequest
+) -> None:
+    browser = chromium_without_script
+    browser.get(site + "/query?lang=en")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#query-editor"), "no script, no editor"
+    browser.find_element(By.CSS_SELECTOR, "#examples a[data-example='duties_of_agency']").click()
+    textarea = wait_for(browser, "textarea#query")
+    assert "VALUES" in (textarea.get_attribute("value") or "")
+    browser.find_element(By.ID, "run").click()
+    rows = wait_for(browser, "#results-table").find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert rows
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / f"{request.node.name}-query.png"))
+    browser.find_element(By.CSS_SELECTOR, "#results-table tbody a[href^='/doc/id/']").click()
+    assert wait_for(browser, "#title").text
+    box = browser.find_element(By.CSS_SELECTOR, "header form.search input[name='q']")
+    box.send_keys("chi dan dia ly")
+    box.submit()
+    assert wait_for(browser, "#hits").find_elements(By.CSS_SELECTOR, "li")
+    browser.save_screenshot(str(ARTIFACTS / f"{request.node.name}-search.png"))
