@@ -93,6 +93,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "graph": {"vi": "Đồ thị", "en": "Graph"},
     "triples": {"vi": "Số bộ ba", "en": "Triples"},
     "whole_dataset": {"vi": "Toàn bộ dữ liệu", "en": "Whole dataset"},
+    "answer_as": {"vi": "Kết quả dạng", "en": "Answer as"},
     "table": {"vi": "Bảng trên trang", "en": "Table on this page"},
     "rows": {"vi": "dòng", "en": "rows"},
     "truncated": {"vi": "đã cắt bớt theo giới hạn số dòng", "en": "cut at the row limit"},
