@@ -1,6 +1,6 @@
 """An acknowledged report is never lost, concurrent submissions are each stored once, failures store nothing.
 
-The service runs as a real process (uvicorn serving ``create_app`` on a data directory, in its own process
+The service runs as a real process (``ipgraph serve`` on a temporary data directory, in its own process
 group with its query workers) and is killed with SIGKILL — no shutdown, no flush — right after a 201; a new
 process on the same data directory must then answer with every acknowledged report.
 """
@@ -31,12 +31,8 @@ from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.store.base import GraphChange
 from ipgraph.store.embedded import EmbeddedStore
 
-#: The service process: what `ipgraph serve` runs, with settings from IPGRAPH_* variables.
-SERVER = (
-    "import uvicorn; from ipgraph.api import create_app; from ipgraph.settings import Settings;"
-    "settings = Settings.from_env();"
-    "uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level='warning')"
-)
+#: The service, as operators start it.
+IPGRAPH = str(Path(sys.executable).parent / "ipgraph")
 ORGS = reporting_organisations()
 PREFIXES = "PREFIX ipg: <https://w3id.org/ipgraph/def#>\n"
 TURTLE = {"Content-Type": "text/turtle"}
@@ -66,7 +62,10 @@ def server_process(data_dir: Path, **settings: str) -> Iterator[ServerProcess]:
         **{f"IPGRAPH_{name.upper()}": value for name, value in settings.items()},
     }
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER], env=env, start_new_session=True, stdout=subprocess.DEVNULL
+        [IPGRAPH, "serve", "--port", str(port), "--data-dir", str(data_dir)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
     )
     server = ServerProcess(f"http://127.0.0.1:{port}", process)
     try:
