@@ -276,3 +276,25 @@ def test_load_of_an_unknown_format_says_which_extensions_work(store: Store, tmp_
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(InputError, match=r"\.ttl"):
         store.load_file(path, G1)
+
+
+def test_load_in_several_chunks_keeps_blank_nodes_whole(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ipgraph.store import embedded, remote
+
+    monkeypatch.setattr(embedded, "LOAD_CHUNK", 2)
+    monkeypatch.setattr(remote, "LOAD_CHUNK", 2)
+    path = tmp_path / "chunks.ttl"
+    path.write_text(
+        f'@prefix ex: <{EX}> .\nex:alice ex:knows [ ex:name "Dan" ; ex:age 40 ; ex:knows [ ex:name "Eve" ] ] .\n',
+        encoding="utf-8",
+    )
+    seen: list[int] = []
+    assert store.load_file(path, G1, progress=seen.append) == 5
+    assert seen[:2] == [2, 4]
+    assert seen[-1] == 5
+    rows = store.select(
+        f"SELECT ?n WHERE {{ <{ALICE}> <{KNOWS}> ?dan . ?dan <{AGE}> 40 ; <{KNOWS}> ?eve . ?eve <{NAME}> ?n }}"
+    )
+    assert rows == [{"n": Literal("Eve")}]

@@ -12,6 +12,7 @@ value is written as an escaped RDF term, so no value can add syntax to the query
 from __future__ import annotations
 
 import ast
+import io
 import json
 import math
 import re
@@ -187,19 +188,23 @@ class RemoteStore:
         One request per graph keeps each blank node one node: a server scopes blank node labels to a request.
         Nothing is sent when the file does not parse.
         """
-        graphs: dict[str, list[ox.Triple]] = {}
+        # Triples are kept as N-Triples bytes, written a chunk at a time: a fraction of the memory of term objects.
+        buffers: dict[str, io.BytesIO] = {}
+        pending: dict[str, list[ox.Triple]] = {}
         read = 0
         for quad in read_quads(path, to_ox_graph_name(graph), media_type, iri_rewrite):
-            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)  # type: ignore[union-attr]
+            pending.setdefault(quad.graph_name.value, []).append(quad.triple)  # type: ignore[union-attr]
             read += 1
-            if progress is not None and read % LOAD_CHUNK == 0:
-                progress(read)
-        for name, triples in graphs.items():
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            if read % LOAD_CHUNK == 0:
+                _flush_triples(pending, buffers)
+                if progress is not None:
+                    progress(read)
+        _flush_triples(pending, buffers)
+        for name, buffer in buffers.items():
             if self.store_url:
-                self._graph_store("POST", URIRef(name), body, N_TRIPLES)
+                self._graph_store("POST", URIRef(name), buffer.getvalue(), N_TRIPLES)
             else:
-                text = body.decode("utf-8")
+                text = buffer.getvalue().decode("utf-8")
                 self._update(f"INSERT DATA {{ GRAPH {iri_text(name)} {{\n{text}}} }}", None)
         if progress is not None:
             progress(read)
@@ -330,8 +335,10 @@ class RemoteStore:
             opener = urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(manager))
         else:
             opener = urllib.request.build_opener()
+        # Reads share the query deadline; an upload of a large file may take longer than any query should.
+        timeout = self.query_timeout if method == "GET" else None
         try:
-            with opener.open(request, timeout=self.query_timeout) as response:
+            with opener.open(request, timeout=timeout) as response:
                 data: bytes = response.read()
                 return data
         except urllib.error.HTTPError as error:
@@ -340,6 +347,13 @@ class RemoteStore:
             raise StoreUnavailableError(f"{self.store_url} answered HTTP {error.code}: {_text(error.read())}") from None
         except (urllib.error.URLError, OSError) as error:
             raise StoreUnavailableError(f"the Graph Store at {self.store_url} cannot be reached: {error}") from None
+
+
+def _flush_triples(pending: dict[str, list[ox.Triple]], buffers: dict[str, io.BytesIO]) -> None:
+    """Append the pending triples of each graph to its N-Triples buffer."""
+    for name, triples in pending.items():
+        ox.serialize(triples, buffers.setdefault(name, io.BytesIO()), format=ox.RdfFormat.N_TRIPLES)
+    pending.clear()
 
 
 def _server_error(error: SPARQLWrapperException, url: str) -> Exception:
