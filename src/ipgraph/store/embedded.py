@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from itertools import islice
@@ -72,6 +73,7 @@ class EmbeddedStore:
         self._snapshot_lock = threading.Lock()
         self._generation = 0
         self._snapshot_generation: int | None = None
+        self._reserved: Counter[int] = Counter()  # generations handed to queries that have not ended
         self._transaction_lock = threading.RLock()
         self._pool: QueryPool | None = None
         self._pool_size = workers
@@ -129,7 +131,7 @@ class EmbeddedStore:
         try:
             return self.pool.run(task, str(snapshot), generation, timeout)
         finally:
-            self._remove_unused_snapshots()
+            self._remove_unused_snapshots(finished=generation)
 
     @property
     def pool(self) -> QueryPool:
@@ -150,11 +152,17 @@ class EmbeddedStore:
                     if not target.exists():
                         self._store.backup(str(target))
                 self._snapshot_generation = generation
+            # Reserved until the query ends: while it waits for a free worker no worker holds this generation
+            # yet, and a newer snapshot must not make it look unused.
+            self._reserved[generation] += 1
             return generation, target
 
-    def _remove_unused_snapshots(self) -> None:
+    def _remove_unused_snapshots(self, finished: int) -> None:
         with self._snapshot_lock:
-            keep = self.pool.generations_in_use() | {self._snapshot_generation}
+            self._reserved[finished] -= 1
+            if self._reserved[finished] <= 0:
+                del self._reserved[finished]
+            keep = self.pool.generations_in_use() | {self._snapshot_generation} | set(self._reserved)
             for directory in self._snapshots.iterdir():
                 if directory.name.isdigit() and int(directory.name) not in keep:
                     shutil.rmtree(directory, ignore_errors=True)
