@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 from concurrent.futures import ThreadPoolExecutor
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, SH
@@ -177,3 +179,9 @@ def test_parse_report_names_the_line_of_a_syntax_error() -> None:
 def test_parse_report_refuses_formats_that_cannot_carry_a_report(media_type: str) -> None:
     with pytest.raises(UnsupportedMediaTypeError):
         parse_report(b"<urn:a> <urn:b> <urn:c> .", media_type)
+
+
+def test_report_shapes_are_valid_shacl(validator: ReportValidator) -> None:
+    shacl_shacl = Graph().parse(str(files("pyshacl") / "assets" / "shacl-shacl.ttl"), format="turtle")
+    conforms, _, text = validate(validator.shapes_graph, shacl_graph=shacl_shacl)
+    assert conforms, text
