@@ -66,8 +66,8 @@ CSV = Format("csv", "text/csv", "results", (".csv",))
 HTML = Format("html", "text/html", "graph", (".html",))
 #: A validation result, programs' format first so ``Accept: */*`` gets JSON.
 OUTCOME_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, CSV, HTML)
-#: A stored version: its registry entry as JSON, or its triples.
-VERSION_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, RDF_XML, N_TRIPLES)
+#: A stored version: its registry entry as JSON, its triples, or a page for browsers (which ask for HTML first).
+VERSION_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, RDF_XML, N_TRIPLES, HTML)
 _STATE_LOCK = threading.Lock()
 
 
@@ -158,10 +158,14 @@ def _version_response(
     archive = report_service(request.app).archive
     stored = archive.find(key, version)
     headers = {"Vary": "Accept", "Link": f'<{stored.report}>; rel="describes"'}
-    if chosen is JSON:
+    if chosen is JSON or chosen is HTML:
         listing = archive.versions(key.organisation, key.year)
         body = version_json(stored) | {"versions": [report_path(item) for item in listing]}
-        return _json(body, headers=headers)
+        if chosen is JSON:
+            return _json(body, headers=headers)
+        turtle = archive.read(stored).serialize(format="turtle")
+        context = {"version": body, "turtle": turtle, "txt": form_text(request_language(request))}
+        return render_page(request, "report_version.html", context, headers=headers)
     graph: Graph = archive.read(stored)
     rdflib_name = chosen.rdflib_name or "turtle"
     data = graph.serialize(format=rdflib_name, encoding="utf-8")
@@ -384,6 +388,11 @@ FORM_TEXT: dict[str, dict[str, str]] = {
     "received_at": {"vi": "Thời điểm nhận", "en": "Received at"},
     "content_hash": {"vi": "Mã băm SHA-256 của tệp", "en": "SHA-256 of the document"},
     "outcome_title": {"vi": "Kết quả kiểm tra báo cáo", "en": "Report validation result"},
+    "report_version": {"vi": "Báo cáo đã lưu", "en": "Stored report"},
+    "current": {"vi": "Phiên bản hiện hành", "en": "Current version"},
+    "superseded_at": {"vi": "Bị thay thế lúc", "en": "Superseded at"},
+    "versions": {"vi": "Các phiên bản", "en": "Versions"},
+    "download": {"vi": "Tải về", "en": "Download"},
 }
 
 

@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 
 from ipgraph.reports.validation import PLAN_FILES
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[1]
 
 _LED_DUTIES = """
 PREFIX ipg: <https://w3id.org/ipgraph/def#>
