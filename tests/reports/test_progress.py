@@ -282,3 +282,20 @@ def test_same_progress_from_a_remote_store(
     assert {ref: series(item) for ref, item in remote.items()} == {ref: series(item) for ref, item in progress.items()}
     query = load_canned_queries(PROJECT / "queries")["progress_by_target"]
     assert len(remote_store.select(query.text)) == len(store.select(query.text))
+
+
+def test_a_fresh_deployment_has_targets_but_no_figures(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "fresh", workers=1)
+    try:
+        for path in sorted((PROJECT / "ontology").glob("*.ttl")):
+            store.load_file(path, GRAPH["ontology"])
+        for path in sorted((PROJECT / "data").glob("*.ttl")):
+            store.load_file(path, GRAPH[path.stem])
+        fresh = progress_report(store)
+    finally:
+        store.close()
+    assert len(fresh) == 10
+    assert all(item.years == () for item in fresh)
+    statuses = {item.target.reference: item.status for item in fresh}
+    assert statuses["II.2.1.a.b2"] == statuses["II.2.2.a.b2"] == "qualitative"
+    assert {status for reference, status in statuses.items() if not reference.endswith("a.b2")} == {"no-data"}
