@@ -16,13 +16,14 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SH
 from report_factory import report_turtle, reporting_organisations
-from servers import PROJECT, serve_app
+from servers import PROJECT, ServiceStarter, serve_app
 
 from ipgraph.reports.storage import REGISTRY_GRAPH
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
 from ipgraph.store import open_store
 from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.store.remote import RemoteStore
 from ipgraph.vocab import IPG
 
 TURTLE = {"Content-Type": "text/turtle"}
@@ -294,3 +295,36 @@ def test_the_journal_keeps_every_receipt(service: Service) -> None:
     journal = Path(service.store.path) / "receipts.jsonl"
     lines = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
     assert response.json() in lines
+
+
+def test_the_list_comes_as_the_registry_in_rdf(service: Service) -> None:
+    organisation = ORGS[3]
+    first = service.submit(organisation, report_turtle(organisation, 2027))
+    second = service.submit(organisation, report_turtle(organisation, 2027))
+    assert (first.status_code, second.status_code) == (201, 201)
+    slug = first.json()["url"].split("/")[2]
+    answer = service.client.get("/reports", params={"organisation": slug}, headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/turtle")
+    registry = Graph().parse(data=answer.content, format="turtle")
+    old, new = URIRef(first.json()["graph"]), URIRef(second.json()["graph"])
+    assert (old, PROV.invalidatedAtTime, None) in registry and (new, PROV.invalidatedAtTime, None) not in registry
+    assert (new, PROV.wasRevisionOf, old) in registry
+    assert set(registry.subjects(PROV.wasAttributedTo, organisation)) == {old, new}
+
+
+def test_submission_on_a_remote_store_is_versioned_the_same_way(
+    remote_store: RemoteStore, running_service: ServiceStarter, tmp_path: Path
+) -> None:
+    url = running_service(Settings(data_dir=tmp_path, project_dir=PROJECT, query_workers=1), remote_store)
+    token = TokenRegistry.for_data_dir(tmp_path).issue(FINANCE).token
+    headers = {**TURTLE, "Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, timeout=120) as client:
+        first = client.post("/reports", content=report_turtle(FINANCE, 2027), headers=headers)
+        second = client.post("/reports", content=report_turtle(FINANCE, 2027, applications=7), headers=headers)
+        refused = client.post("/reports", content=report_turtle(FINANCE, 2028, applications=-7), headers=headers)
+    assert (first.status_code, second.status_code, refused.status_code) == (201, 201, 422)
+    graphs = [URIRef(first.json()["graph"]), URIRef(second.json()["graph"])]
+    assert sorted(remote_store.graph_names()) == sorted([*graphs, REGISTRY_GRAPH])
+    registry = remote_store.read_graph(REGISTRY_GRAPH)
+    assert (graphs[0], PROV.invalidatedAtTime, None) in registry
+    assert (graphs[1], PROV.wasRevisionOf, graphs[0]) in registry

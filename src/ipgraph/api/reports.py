@@ -47,7 +47,7 @@ from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.reports.parsing import REPORT_FORMATS
 from ipgraph.reports.receipts import Receipt, report_path
 from ipgraph.reports.rendering import outcome_to_csv, outcome_to_html, outcome_to_json, outcome_to_rdf
-from ipgraph.reports.storage import ReportKey, StoredVersion, check_year, organisation_from_text
+from ipgraph.reports.storage import ReportKey, StoredVersion, check_year, organisation_from_text, registry_entry
 from ipgraph.reports.submission import (
     Checked,
     ReportRejectedError,
@@ -58,6 +58,7 @@ from ipgraph.reports.submission import (
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.reports.validation import ValidationOutcome
 from ipgraph.settings import Settings
+from ipgraph.vocab import PREFIXES
 
 router = APIRouter(tags=["reports"])
 
@@ -66,6 +67,8 @@ CSV = Format("csv", "text/csv", "results", (".csv",))
 HTML = Format("html", "text/html", "graph", (".html",))
 #: A validation result, programs' format first so ``Accept: */*`` gets JSON.
 OUTCOME_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, CSV, HTML)
+#: The list of versions: JSON, or the registry's triples.
+LIST_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, RDF_XML, N_TRIPLES)
 #: A stored version: its registry entry as JSON, its triples, or a page for browsers (which ask for HTML first).
 VERSION_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, RDF_XML, N_TRIPLES, HTML)
 _STATE_LOCK = threading.Lock()
@@ -125,15 +128,31 @@ async def submit_report(request: Request) -> Response:
 
 @router.get("/reports")
 def list_reports(
-    request: Request, organisation: str | None = None, year: int | None = None, current: bool = False
+    request: Request,
+    organisation: str | None = None,
+    year: int | None = None,
+    current: bool = False,
+    format: str | None = None,
 ) -> Response:
-    """Every stored version (``current=true``: only current ones), newest version last per report."""
+    """Every stored version (``current=true``: only current ones), newest version last per report; as JSON, or
+    as the registry's triples about them in an RDF format."""
+    chosen = choose_format(format, request.headers.get("accept"), LIST_FORMATS)
     chosen_organisation = organisation_from_text(organisation) if organisation else None
     versions = report_service(request.app).archive.versions(
         chosen_organisation, check_year(year) if year is not None else None
     )
-    listed = [version_json(item) for item in versions if item.current or not current]
-    return _json({"reports": listed, "count": len(listed)})
+    selected = [item for item in versions if item.current or not current]
+    headers = {"Vary": "Accept"}
+    if chosen is JSON:
+        listed = [version_json(item) for item in selected]
+        return _json({"reports": listed, "count": len(listed)}, headers=headers)
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for item in selected:
+        graph += registry_entry(item)
+    data = graph.serialize(format=chosen.rdflib_name or "turtle", encoding="utf-8")
+    return Response(data, media_type=chosen.content_type(), headers=headers)
 
 
 @router.get("/reports/{organisation}/{year}")

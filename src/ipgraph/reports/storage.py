@@ -226,7 +226,7 @@ def shapes_iri(shapes_version: str) -> URIRef:
 
 
 def registry_entry(stored: StoredVersion) -> Graph:
-    """The registry triples of one version (docs/model.md, "Reports")."""
+    """The registry triples of one version (docs/model.md, "Reports"), its invalidation included once known."""
     entry = Graph()
     graph = stored.graph
     checksum = BNode()
@@ -244,6 +244,8 @@ def registry_entry(stored: StoredVersion) -> Graph:
     entry.add((checksum, SPDX.checksumValue, Literal(stored.content_hash)))
     if stored.revision_of is not None:
         entry.add((graph, PROV.wasRevisionOf, stored.revision_of))
+    if stored.invalidated_at is not None:
+        entry.add((graph, PROV.invalidatedAtTime, _timestamp(stored.invalidated_at)))
     return entry
 
 
