@@ -57,6 +57,10 @@ PLAN_FILES: tuple[str, ...] = (
 _CONTEXT_CLASSES = (IPG.Duty, ORG.Organization, IPG.OrganizationGroup)
 _CONTEXT_SCHEMES = (IPR.indicators, IPR["ip-categories"], IPR["training-levels"], IPR["duty-statuses"])
 _CONTEXT_LINKS = (FOAF.member, IPG.successor, IPG.deadline, TIME.month, TIME.day)
+# Predicates only the plan may use: a report using them would redefine what the shapes check it against.
+_PLAN_PREDICATES = frozenset(
+    {PROV.qualifiedAssociation, PROV.agent, PROV.hadRole, SKOS.inScheme, IPG.isCumulative, *_CONTEXT_LINKS}
+)
 
 _PYSHACL_OPTIONS = {"advanced": True, "inference": "none", "inplace": True, "allow_warnings": True}
 
@@ -255,16 +259,23 @@ def plan_context(plan: Graph) -> Graph:
 
 
 def _own_triples(report: Graph, extra: list[ExtraResult]) -> Iterable[tuple[Node, Node, Node]]:
-    """The report's triples, without statements about ipgraph's own resources (each refused as a violation):
-    an upload may not add to the plan, for instance to claim a duty for its organisation."""
-    refused: set[URIRef] = set()
+    """The report's triples, without those that would change what the plan says (each refused as a violation).
+
+    The shapes read the plan from the same data graph, so an upload may neither make statements about
+    ipgraph's own resources (to claim a duty for its organisation, say) nor define plan terms of its own (a
+    "duty" or an "indicator" under another IRI, who holds it, which code list it is in).
+    """
+    refused_subjects: set[URIRef] = set()
+    refused_terms: set[tuple[Node, Node, Node]] = set()
     for triple in report:
-        subject = triple[0]
+        subject, predicate, value = triple
         if isinstance(subject, URIRef) and str(subject).startswith(CANONICAL_BASE):
-            refused.add(subject)
-            continue
-        yield triple
-    for subject in sorted(refused, key=str):
+            refused_subjects.add(subject)
+        elif predicate in _PLAN_PREDICATES or (predicate == RDF.type and value in _CONTEXT_CLASSES):
+            refused_terms.add(triple)
+        else:
+            yield triple
+    for subject in sorted(refused_subjects, key=str):
         extra.append(
             ExtraResult(
                 severity="violation",
@@ -273,6 +284,20 @@ def _own_triples(report: Graph, extra: list[ExtraResult]) -> Iterable[tuple[Node
                 message_en=f"A report may not make statements about ipgraph's own resource {subject}; name the "
                 "report and its parts with blank nodes or IRIs of your own.",
                 focus=subject,
+                shape=IPG.ReportShape,
+            )
+        )
+    for subject, predicate, value in sorted(refused_terms, key=lambda triple: tuple(map(str, triple))):
+        extra.append(
+            ExtraResult(
+                severity="violation",
+                message_vi=f"Báo cáo không được tự định nghĩa thuật ngữ của Kế hoạch ({predicate} {value}): nhiệm "
+                "vụ, cơ quan, bộ mã và phân công chỉ lấy từ Kế hoạch.",
+                message_en=f"A report may not define plan terms of its own ({predicate} {value}): duties, "
+                "organisations, code lists and who holds what come from the plan only.",
+                focus=subject,
+                path=predicate,
+                value=value,
                 shape=IPG.ReportShape,
             )
         )
