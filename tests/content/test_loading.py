@@ -13,6 +13,10 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, Literal
 
+from ipgraph.settings import Settings
+from ipgraph.store.loading import project_sources
+from ipgraph.vocab import PLAN_GRAPH
+
 PROJECT = Path(__file__).resolve().parents[2]
 FILES = (
     sorted((PROJECT / "ontology").glob("*.ttl"))
@@ -35,3 +39,13 @@ def test_file_loads_in_rdflib_and_pyoxigraph_without_warnings(path: Path, caplog
     assert not ill_typed, ill_typed
     triples = {quad.triple for quad in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE)}
     assert len(triples) == len(graph) > 0
+
+
+def test_the_loader_puts_the_plan_in_its_graph_and_never_loads_the_source_text(tmp_path: Path) -> None:
+    sources = {
+        source.graph: source.files
+        for source in project_sources(Settings(data_dir=tmp_path, project_dir=PROJECT, load_examples=True))
+    }
+    assert sources[PLAN_GRAPH] == (PROJECT / "data" / "plan.ttl",)
+    loaded = {path for files in sources.values() for path in files}
+    assert not any(path.is_relative_to(PROJECT / "data" / "source") for path in loaded)
