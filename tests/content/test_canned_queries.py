@@ -6,6 +6,7 @@ runs them (union default graph, parameters bound as RDF terms).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,16 @@ def test_every_query_has_titles_in_both_languages_and_answers(store: EmbeddedSto
         assert query.title("vi") != query.title("en"), f"{name} lacks a Vietnamese title"
         assert query.form == "SELECT"
         assert run(store, name), f"{name} returned no rows"
+
+
+def test_every_competency_question_up_to_cq19_has_a_query() -> None:
+    """Each query names the competency questions it answers at the end of its description, e.g. "(CQ4, CQ5)"."""
+    answered = {
+        int(number)
+        for query in QUERIES.values()
+        for number in re.findall(r"CQ(\d+)", query.description("en").rpartition("(")[2])
+    }
+    assert set(range(1, 20)) <= answered
 
 
 def test_cq1_agencies_and_their_duty_counts(store: EmbeddedStore) -> None:
