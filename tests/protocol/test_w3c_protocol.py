@@ -142,6 +142,15 @@ def test_query_and_update_together_are_refused(service: Service) -> None:
     assert stored_quads(service) == before
 
 
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_405_naming_get_and_post(service: Service, method: str) -> None:
+    """bad_query_method: a 4xx; precisely 405 with an Allow header that lists what the endpoint takes."""
+    response = service.client.request(method, "/sparql/?query=ASK%20%7B%7D")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert "GET or POST" in response.json()["detail"]
+
+
 def test_get_with_a_body_is_refused(service: Service) -> None:
     response = service.client.request("GET", "/sparql?query=ASK%7B%7D", content=b"ASK {}")
     assert response.status_code == 400

@@ -126,6 +126,18 @@ async def sparql_post(request: Request) -> Response:
     raise HttpStatusError(415, f"cannot read a SPARQL request from {media_type!r}; send {accepted}")
 
 
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+@router.api_route("/sparql/", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other_method(request: Request) -> Response:
+    """Refuse other methods with a 405 whose ``Allow`` names both GET and POST (RFC 9110 §15.5.6)."""
+    raise HttpStatusError(
+        405,
+        f"{request.method} is not a SPARQL protocol method: send a query with GET or POST, an update with POST "
+        "(SPARQL 1.1 Protocol §2.1, §2.2)",
+        headers={"Allow": "GET, POST"},
+    )
+
+
 def _multi(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     params: dict[str, list[str]] = {}
     for name, value in pairs:
