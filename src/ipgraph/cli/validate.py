@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.file``; print the outcome; 0 conforms, 1 does not (unreadable input raises → 2)."""
+    # rdflib logs a traceback for every ill-typed literal ("x"^^xsd:integer); the shapes report them instead.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     report = _read(args.file, args.format)
     earlier = Graph()
     for path in args.earlier:
