@@ -42,3 +42,13 @@ def trap() -> Iterator[Trap]:
     listener = Trap()
     yield listener
     listener.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long runs (marker ``slow``) are left out unless a ``-m`` expression asks for them (``make prove``)."""
+    if config.getoption("markexpr"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker("slow") is None]
