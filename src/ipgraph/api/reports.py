@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Awaitable
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -41,6 +42,7 @@ from ipgraph.formats import (
     TURTLE,
     Format,
     format_for_path,
+    negotiate,
     parse_media_type,
 )
 from ipgraph.publish.rendering import render_page, request_language
@@ -61,6 +63,7 @@ from ipgraph.settings import Settings
 from ipgraph.vocab import PREFIXES
 
 router = APIRouter(tags=["reports"])
+T = TypeVar("T")
 
 JSON = Format("json", "application/json", "results", (".json",))
 CSV = Format("csv", "text/csv", "results", (".csv",))
@@ -116,13 +119,14 @@ async def submit_report(request: Request) -> Response:
     if settings.read_only:
         raise PermissionDeniedError("this service is read-only (IPGRAPH_READ_ONLY); reports cannot be submitted")
     organisation = await run_in_threadpool(_authenticate, request.app, request.headers.get("authorization"))
+    # How a refusal would be written, chosen before any work; the receipt itself is always JSON.
+    refusal_format = negotiate(request.headers.get("accept"), OUTCOME_FORMATS) or JSON
     body = await read_body(request, settings.max_body_bytes)
     service = report_service(request.app)
     try:
-        receipt: Receipt = await _limited(run_in_threadpool(service.submit, body, _content_type(request), organisation))
+        receipt = await _limited(run_in_threadpool(service.submit, body, _content_type(request), organisation))
     except ReportRejectedError as rejected:
-        offers = choose_format(None, request.headers.get("accept"), OUTCOME_FORMATS)
-        return outcome_response(request, rejected.outcome, offers, status=422)
+        return outcome_response(request, rejected.outcome, refusal_format, status=422)
     return receipt_response(receipt)
 
 
@@ -252,7 +256,7 @@ def _content_type(request: Request) -> str:
     return request.headers.get("content-type") or ""
 
 
-def _authenticate(app: FastAPI, authorization: str | None) -> Any:
+def _authenticate(app: FastAPI, authorization: str | None) -> URIRef:
     token = bearer_token(authorization)
     if token is None:
         raise AuthenticationError("submitting a report needs an 'Authorization: Bearer <token>' header")
@@ -262,7 +266,7 @@ def _authenticate(app: FastAPI, authorization: str | None) -> Any:
     return organisation
 
 
-async def _limited(pending: Any) -> Any:
+async def _limited(pending: Awaitable[T]) -> T:
     """Await a validation job, turning the gate's refusals into 503 with ``Retry-After``."""
     try:
         return await pending
