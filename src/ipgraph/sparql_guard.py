@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import rdflib.plugins.sparql
-from pyparsing import ParseBaseException
+from pyparsing import ParseBaseException, col, lineno
+from rdflib.plugins.sparql import parser as sparql_grammar
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -191,13 +192,37 @@ def _parse(parser: Callable[[str], Any], text: str) -> Any:
         with _PARSER_LOCK:
             return parser(text)
     except ParseBaseException as error:
+        message, location = error.msg, error.loc
+        if parser is parseUpdate:
+            message, location = _locate_update_error(text, error)
+        line, column = lineno(location, text), col(location, text)
         raise QuerySyntaxError(
-            f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}",
-            line=error.lineno,
-            column=error.col,
+            f"SPARQL syntax error at line {line}, column {column}: {message}", line=line, column=column
         ) from None
     except (RecursionError, ValueError, TypeError) as error:
         raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+
+
+def _locate_update_error(text: str, error: ParseBaseException) -> tuple[str, int]:
+    """Where an update really went wrong: the operation that failed to parse, not the end of what did parse.
+
+    The grammar makes each operation optional, so a bad one ends the parse early with "Expected end of text" at
+    its start; parsing that operation alone (after its ``;``) finds the token it stumbled on.
+    """
+    start = error.loc
+    rest = text[start:].lstrip()
+    if rest.startswith(";"):
+        start = len(text) - len(rest) + 1
+    try:
+        with _PARSER_LOCK:
+            _UPDATE_OPERATION.parse_string(text[start:], parse_all=False)
+    except ParseBaseException as deeper:
+        return deeper.msg, start + deeper.loc
+    return error.msg, error.loc
+
+
+#: One update operation with its prologue (SPARQL 1.1 grammar rules [29] and [30]).
+_UPDATE_OPERATION = sparql_grammar.Prologue + sparql_grammar.Update1
 
 
 def _prologue(raw: Any, base_iri: str | None, previous: Prologue | None = None) -> Prologue:

@@ -127,8 +127,17 @@ def test_update_syntax_error_names_the_position(service: Service) -> None:
     )
     assert response.status_code == 400
     problem = response.json()
-    assert problem["line"] == 1 and problem["column"] >= 1
-    assert "line 1" in problem["detail"]
+    # The failing operation is located inside it (at its quad block), not at the start of the request.
+    assert (problem["line"], problem["column"]) == (1, 15)
+    assert "line 1, column 15" in problem["detail"]
+
+
+def test_a_bad_second_update_operation_is_located(service: Service) -> None:
+    response = service.client.post(
+        "/sparql", content=b"CLEAR ALL ;\nCLEAR XYZ", headers={**AUTH, "Content-Type": "application/sparql-update"}
+    )
+    assert response.status_code == 400
+    assert (response.json()["line"], response.json()["column"]) == (2, 7)
 
 
 def test_query_and_update_together_are_refused(service: Service) -> None:
