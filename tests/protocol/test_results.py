@@ -240,3 +240,13 @@ def test_problem_details_are_json(people: Service) -> None:
     problem = json.loads(response.content)
     assert set(problem) >= {"type", "title", "status", "detail"}
     assert problem["status"] == 400
+
+
+def test_row_cap_cuts_graph_answers_too(service: Service) -> None:
+    cap = service.settings.row_limit
+    triples = "\n".join(f"<{EX}item/{n}> <{EX}rank> {n} ." for n in range(cap + 5))
+    service.load(f"INSERT DATA {{ GRAPH <{EX}items> {{\n{triples}\n}} }}")
+    response = query(service, f"CONSTRUCT {{ ?item <{EX}rank> ?rank }} WHERE {{ ?item <{EX}rank> ?rank }}",
+                     "application/n-triples")
+    assert response.headers["x-ipgraph-truncated"] == "true"
+    assert len(Graph().parse(data=response.content, format="nt")) == cap

@@ -175,3 +175,17 @@ def test_invalid_utf8_in_a_body_is_refused(service: Service) -> None:
 
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def test_query_multiple_dataset_as_literally_written_names_no_stored_graph(service: Service) -> None:
+    """The manifest's query_multiple_dataset encodes the ``&`` between its two named graphs, so it names one
+    graph whose IRI contains ``&named-graph-uri=``; ipgraph holds no such graph and says so (a 400 naming it)
+    rather than answering over an empty dataset."""
+    load_suite_graphs(service)
+    path = (
+        "/sparql/?named-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf%26named-graph-uri"
+        "%3Dhttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata2.rdf"
+    )
+    response = service.client.post(path, content=b"ASK {}", headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400
+    assert "data1.rdf&named-graph-uri=http://kasei.us" in response.json()["detail"]
