@@ -19,7 +19,7 @@ from report_factory import report_turtle
 from servers import PROJECT, STARTUP_SECONDS, free_port
 
 from ipgraph.api import create_app
-from ipgraph.api.reports import report_service
+from ipgraph.api.report_access import report_service
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
 from ipgraph.store.embedded import EmbeddedStore
