@@ -68,13 +68,12 @@ WHERE {
 OBSERVATIONS_QUERY = (
     _PREFIXES
     + """\
-SELECT ?organisation ?period ?reporting_year ?indicator ?value ?category ?level
+SELECT ?organisation ?period ?indicator ?value ?category ?level
 WHERE {
   GRAPH ?graph {
     ?report a ipg:AnnualReport ; ipg:reportingOrganization ?organisation .
-    ?observation qb:dataSet ?report ; ipg:indicator ?indicator ; sdmx-measure:obsValue ?value .
-    OPTIONAL { ?observation sdmx-dimension:refPeriod ?period }
-    OPTIONAL { ?report ipg:reportingYear ?reporting_year }
+    ?observation qb:dataSet ?report ; ipg:indicator ?indicator ; sdmx-dimension:refPeriod ?period ;
+                 sdmx-measure:obsValue ?value .
     OPTIONAL { ?observation ipg:ipCategory ?category }
     OPTIONAL { ?observation ipg:trainingLevel ?level }
   }
@@ -160,7 +159,7 @@ def read_observations(store: Store, source: DataSource = "submissions") -> list[
     rows = store.select(OBSERVATIONS_QUERY, {"graphs": Literal(SOURCE_GRAPHS[source])})
     observations = []
     for row in rows:
-        year = _year(row.get("period"), row.get("reporting_year"))
+        year = _year(row.get("period"))
         value = _number(row.get("value"))
         if year is None or value is None:
             continue
@@ -177,14 +176,12 @@ def read_observations(store: Store, source: DataSource = "submissions") -> list[
     return observations
 
 
-def _year(period: Identifier | None, reporting_year: Identifier | None) -> int | None:
-    """The reference period's year (``…/id/year/2023``), else the report's reporting year."""
+def _year(period: Identifier | None) -> int | None:
+    """The year of a reference period ``http://reference.data.gov.uk/id/year/2023`` (the Data Cube dimension)."""
     if isinstance(period, URIRef) and str(period).startswith(_REFERENCE_YEAR):
         text = str(period)[len(_REFERENCE_YEAR) :]
         if text.isdigit():
             return int(text)
-    if reporting_year is not None and str(reporting_year)[:4].isdigit():
-        return int(str(reporting_year)[:4])
     return None
 
 
