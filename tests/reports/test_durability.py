@@ -279,3 +279,16 @@ def test_a_version_and_its_registry_entry_reach_the_store_in_one_write(tmp_path:
         assert [item.version for item in ReportArchive(store).versions(key.organisation, key.year)] == [1, 2]
     finally:
         store.close()
+
+
+def test_a_journal_that_cannot_be_written_does_not_unsay_a_stored_report(tmp_path: Path) -> None:
+    organisation = ORGS[0]
+    (tmp_path / "receipts.jsonl").mkdir()  # appending to it fails, as on a full or read-only disk
+    store = EmbeddedStore(tmp_path / "store", workers=1)
+    try:
+        service = ReportService(store, project_dir=PROJECT, data_dir=tmp_path)
+        receipt = service.submit(report_turtle(organisation, 2027).encode("utf-8"), "text/turtle", organisation)
+        service.close()
+        assert receipt.stored.graph in store.graph_names()
+    finally:
+        store.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,7 @@ from ipgraph.store.base import Store
 from ipgraph.vocab import IPG
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 
 
@@ -221,7 +223,12 @@ class ReportService:
             )
         warnings = sum(1 for issue in outcome.issues if issue.severity != "violation")
         receipt = Receipt(stored, warnings)
-        self.journal.append(receipt)
+        try:
+            self.journal.append(receipt)
+        except OSError as error:
+            # The version is committed: the store is the record, the journal a convenience. Refusing now would
+            # tell the sender the report was not received when it was.
+            logger.warning("receipt for %s not journalled: %s", stored.graph, error)
         return receipt
 
     def _lock_for(self, key: ReportKey) -> threading.Lock:
