@@ -26,6 +26,7 @@ Hand computation, per target:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -33,15 +34,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from ipgraph.progress import TargetProgress, progress_report
 from ipgraph.queries import load_canned_queries
+from ipgraph.reports.storage import ReportArchive, ReportKey
 from ipgraph.settings import Settings
 from ipgraph.store.base import Row, Store
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.remote import RemoteStore
-from ipgraph.vocab import GRAPH
+from ipgraph.vocab import GRAPH, IPR
 
 ServiceStarter = Callable[..., str]
 
@@ -49,12 +51,17 @@ PROJECT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "progress"
 
 
-def load_progress_fixtures(store: Store) -> None:
-    """The project's graphs plus every fixture file in the graph graphs.json names."""
+def load_project(store: Store) -> None:
+    """The project's ontology and data graphs, as the service loads them on first start."""
     for path in sorted((PROJECT / "ontology").glob("*.ttl")):
         store.load_file(path, GRAPH["ontology"])
     for path in sorted((PROJECT / "data").glob("*.ttl")):
         store.load_file(path, GRAPH[path.stem])
+
+
+def load_progress_fixtures(store: Store) -> None:
+    """The project's graphs plus every fixture file in the graph graphs.json names."""
+    load_project(store)
     for name, graph in json.loads((FIXTURES / "graphs.json").read_text()).items():
         store.load_file(FIXTURES / name, URIRef(graph))
 
@@ -287,10 +294,7 @@ def test_same_progress_from_a_remote_store(
 def test_a_fresh_deployment_has_targets_but_no_figures(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "fresh", workers=1)
     try:
-        for path in sorted((PROJECT / "ontology").glob("*.ttl")):
-            store.load_file(path, GRAPH["ontology"])
-        for path in sorted((PROJECT / "data").glob("*.ttl")):
-            store.load_file(path, GRAPH[path.stem])
+        load_project(store)
         fresh = progress_report(store)
     finally:
         store.close()
@@ -299,3 +303,29 @@ def test_a_fresh_deployment_has_targets_but_no_figures(tmp_path: Path) -> None:
     statuses = {item.target.reference: item.status for item in fresh}
     assert statuses["II.2.1.a.b2"] == statuses["II.2.2.a.b2"] == "qualitative"
     assert {status for reference, status in statuses.items() if not reference.endswith("a.b2")} == {"no-data"}
+
+
+def test_a_resubmission_stored_by_the_report_archive_replaces_the_earlier_figures(tmp_path: Path) -> None:
+    """The contract with report storage: the version the archive invalidates stops counting at once."""
+    store = EmbeddedStore(tmp_path / "archive", workers=1)
+    try:
+        load_project(store)
+        archive = ReportArchive(store)
+        key = ReportKey(IPR["org-so-khoa-hoc-va-cong-nghe"], 2023)
+        stored = {"content_hash": "a" * 64, "shapes_version": "b" * 64}
+        first = archive.add_version(
+            key, 1, Graph().parse(FIXTURES / "dost-2023-v1.ttl"),
+            submitted_at=dt.datetime(2023, 10, 2, 9, tzinfo=dt.UTC), previous=None, **stored,
+        )
+        before = {item.target.reference: item for item in progress_report(store)}
+        archive.add_version(
+            key, 2, Graph().parse(FIXTURES / "dost-2023-v2.ttl"),
+            submitted_at=dt.datetime(2023, 10, 3, 10, tzinfo=dt.UTC), previous=first, **stored,
+        )
+        after = {item.target.reference: item for item in progress_report(store)}
+    finally:
+        store.close()
+    assert series(before["II.2.1.a.b3"]) == [(2023, 999.0, 1, 999.0, 399.6)]
+    assert before["II.2.1.a.b3"].status == "reached"
+    assert series(after["II.2.1.a.b3"]) == [(2023, 110.0, 1, 110.0, 44.0)]
+    assert series(after["II.2.2.a.b4"]) == [(2023, 2.0, 1, 2.0, 66.6667)]
