@@ -250,3 +250,12 @@ def test_row_cap_cuts_graph_answers_too(service: Service) -> None:
                      "application/n-triples")
     assert response.headers["x-ipgraph-truncated"] == "true"
     assert len(Graph().parse(data=response.content, format="nt")) == cap
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
+def test_ask_in_csv_and_tsv(people: Service, accept: str) -> None:
+    """The CSV/TSV formats define no boolean; the answer is the bare word, as the common engines write it."""
+    response = query(people, f"ASK {{ <{EX}nobody> ?p ?o }}", accept)
+    assert response.status_code == 200
+    assert media_type(response) == accept
+    assert response.content.decode().strip() == "false"
