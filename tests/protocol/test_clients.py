@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import httpx
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -56,8 +57,8 @@ def plan_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         open_store(settings, load_project=False).update(UpdateRequest("DROP SILENT ALL"))
     store = open_store(settings)
     try:
-        with serve_app(settings, store) as url:
-            yield Service(url, request.param, store, settings, None)  # type: ignore[arg-type]
+        with serve_app(settings, store) as url, httpx.Client(base_url=url, timeout=60.0) as client:
+            yield Service(url, request.param, store, settings, client)
     finally:
         store.close()
 

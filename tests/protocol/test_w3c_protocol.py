@@ -32,6 +32,7 @@ RDF_TYPES = {
     "application/n-quads": "nquads",
 }
 SRX = "{http://www.w3.org/2005/sparql-results#}"
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 def load_suite_graphs(service: Service) -> None:
@@ -173,8 +174,6 @@ def test_invalid_utf8_in_a_body_is_refused(service: Service) -> None:
     assert response.status_code == 400
     assert "UTF-8" in response.json()["detail"]
 
-
-FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 def test_query_multiple_dataset_as_literally_written_names_no_stored_graph(service: Service) -> None:
