@@ -174,3 +174,15 @@ def test_a_download_format_on_the_query_form_is_answered_by_the_endpoint(plan_se
     assert response.status_code == 303
     assert response.headers["location"].startswith("/sparql?query=ASK")
     assert response.headers["location"].endswith("&format=csv")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/query", "/search?q=so+huu", "/def", "/.well-known/void", "/doc/id/org-so-tai-chinh"]
+)
+def test_pages_load_nothing_from_elsewhere(plan_service: Service, path: str) -> None:
+    """No CDN: every script, style sheet and image a page loads is served by ipgraph itself."""
+    text = httpx.get(f"{plan_service.url}{path}", headers=HTML).text
+    loaded = re.findall(r'<script[^>]*\ssrc="([^"]*)"', text) + re.findall(r'<link[^>]*\shref="([^"]*)"', text)
+    loaded += re.findall(r'<img[^>]*\ssrc="([^"]*)"', text)
+    assert loaded
+    assert all(url.startswith("/") and not url.startswith("//") for url in loaded), loaded
