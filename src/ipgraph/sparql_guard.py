@@ -16,6 +16,7 @@ import re
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import rdflib.plugins.sparql
@@ -81,7 +82,7 @@ def check_query(
 
     Raises :class:`QuerySyntaxError` (with line and column) or :class:`ForbiddenFetchError`.
     """
-    tree = _parse(parseQuery, text)
+    tree = _parse_query(text)
     prologue = _prologue(tree[0], base_iri)
     query = tree[1]
     form = _FORMS.get(query.name)
@@ -185,6 +186,23 @@ def forbid_engine_fetching() -> None:
 #: rdflib's grammar is one shared pyparsing object whose parse state is not thread-safe: two requests parsed at
 #: once in the thread pool corrupt each other (spurious syntax errors). Parsing is quick; one at a time.
 _PARSER_LOCK = threading.Lock()
+
+
+#: Query texts up to this length keep their syntax tree in a small cache: parsing with rdflib's grammar costs
+#: tens of milliseconds per query (far more than answering most of them), and the same texts come again and again
+#: (canned queries, pages, dashboards). The trees are only read afterwards, never changed.
+CACHED_QUERY_LENGTH = 16_384
+
+
+def _parse_query(text: str) -> Any:
+    if len(text) <= CACHED_QUERY_LENGTH:
+        return _parse_query_cached(text)
+    return _parse(parseQuery, text)
+
+
+@lru_cache(maxsize=512)
+def _parse_query_cached(text: str) -> Any:
+    return _parse(parseQuery, text)
 
 
 def _parse(parser: Callable[[str], Any], text: str) -> Any:
