@@ -56,6 +56,9 @@ router = APIRouter(tags=["sparql"])
 
 #: Response header saying the row limit cut the result.
 TRUNCATED_HEADER = "X-Ipgraph-Truncated"
+#: Longest query or update accepted. The fetch guard parses the whole text with rdflib's grammar, at about
+#: 15 µs per character on one core, uninterruptibly: this bounds that to a couple of seconds per request.
+MAX_REQUEST_CHARACTERS = 128 * 1024
 #: Hook for the HTML query page: when ``app.state.sparql_html_page`` holds a URL, a browser that prefers HTML
 #: and sends no query is redirected there (303) instead of receiving the Service Description.
 HTML_PAGE_STATE = "sparql_html_page"
@@ -158,6 +161,13 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
     text = unicodedata.normalize("NFC", _single(params, operation) or "")
     if not text.strip():
         raise InputError(f"the {operation} is empty")
+    if len(text) > MAX_REQUEST_CHARACTERS:
+        raise HttpStatusError(
+            413,
+            f"the {operation} is {len(text):,} characters long; /sparql takes at most {MAX_REQUEST_CHARACTERS:,} "
+            "(checking a request for remote fetches costs CPU time in proportion to its length). Send bulk data "
+            "to the Graph Store (/store), or split a long VALUES block over several queries",
+        )
     return ProtocolRequest(
         operation=operation,
         text=text,
