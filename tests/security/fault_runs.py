@@ -199,7 +199,7 @@ class LoadFigures:
                 f"{kind}: n={len(values)} p50={statistics.median(values) * 1000:.0f} ms "
                 f"p99={self.percentile(kind, 0.99) * 1000:.0f} ms max={max(values) * 1000:.0f} ms"
             )
-        parts.append(f"acknowledged submissions: {len(self.acknowledged)}")
+        parts.append(f"acknowledged submissions: {len(self.acknowledged)}; failed requests: {len(self.errors)}")
         return "\n".join(parts)
 
 
@@ -232,7 +232,13 @@ async def _load(
                 kind, _, path, params = QUERIES[step % len(QUERIES)]
                 step += 1
                 began = time.monotonic()
-                response = await client.get(path, params=params, headers={"Accept": "application/sparql-results+json"})
+                try:
+                    response = await client.get(
+                        path, params=params, headers={"Accept": "application/sparql-results+json"}
+                    )
+                except httpx.TransportError as error:
+                    errors.append(f"{path}: {type(error).__name__} after {time.monotonic() - began:.1f} s")
+                    continue
                 latencies.setdefault(kind, []).append(time.monotonic() - began)
                 statuses[response.status_code] += 1
                 if response.status_code >= 500:
@@ -242,11 +248,15 @@ async def _load(
             organisation = organisations[number % len(organisations)]
             while time.monotonic() < deadline:
                 began = time.monotonic()
-                response = await client.post(
-                    "/reports",
-                    content=bodies[organisation].encode("utf-8"),
-                    headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {tokens[organisation]}"},
-                )
+                try:
+                    response = await client.post(
+                        "/reports",
+                        content=bodies[organisation].encode("utf-8"),
+                        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {tokens[organisation]}"},
+                    )
+                except httpx.TransportError as error:
+                    errors.append(f"/reports: {type(error).__name__} after {time.monotonic() - began:.1f} s")
+                    continue
                 latencies.setdefault("submit", []).append(time.monotonic() - began)
                 statuses[response.status_code] += 1
                 if response.status_code >= 500:

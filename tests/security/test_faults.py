@@ -74,6 +74,7 @@ def test_a_burst_of_mixed_load_has_no_server_error(supervised: Supervised) -> No
     )
     print(figures.summary())
     assert not [status for status in figures.statuses if status >= 500], (figures.statuses, figures.errors[:5])
+    assert not figures.errors, figures.errors[:10]
     assert figures.statuses[200] > 50 and figures.acknowledged
     check_stored(supervised.url, figures.acknowledged)
 

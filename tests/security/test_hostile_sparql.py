@@ -4,10 +4,23 @@ expensive queries are stopped at the deadline while other clients still get answ
 from __future__ import annotations
 
 import threading
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from security_support import ADMIN_TOKEN, MAX_BODY_BYTES, QUERY_TIMEOUT, SecureService, Trap, refused
+from security_support import (
+    ADMIN_TOKEN,
+    MAX_BODY_BYTES,
+    QUERY_TIMEOUT,
+    SecureService,
+    Trap,
+    refused,
+    service_settings,
+)
+
+from ipgraph.api.sparql import MAX_REQUEST_CHARACTERS
+from ipgraph.store.embedded import EmbeddedStore
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -211,3 +224,31 @@ def test_update_in_a_query_request_writes_nothing(secure_service: SecureService)
     response = secure_service.client.get(f"{secure_service.url}/sparql", params={"update": "DROP ALL"})
     refused(response, 400, "post")
     assert secure_service.dump() == before
+
+
+def test_a_long_query_within_the_body_limit_is_refused_before_it_is_parsed(
+    tmp_path: Path, running_service: Any
+) -> None:
+    """With the default 5 MB body limit a query could still take minutes of uninterruptible parsing in the fetch
+    guard; queries and updates longer than MAX_REQUEST_CHARACTERS are refused first."""
+    settings = service_settings(tmp_path, max_body_bytes=5 * 1024 * 1024)
+    store = EmbeddedStore(settings.data_dir, workers=1)
+    try:
+        url = running_service(settings, store)
+        rows = " ".join(f"<https://example.org/v{number}>" for number in range(40_000))
+        text = f"SELECT ?v WHERE {{ VALUES ?v {{ {rows} }} }}"
+        assert MAX_REQUEST_CHARACTERS < len(text) < settings.max_body_bytes
+        with httpx.Client(timeout=30.0) as client:
+            response = client.post(
+                f"{url}/sparql", content=text.encode(), headers={"Content-Type": "application/sparql-query"}
+            )
+            refused(response, 413, "characters", "values")
+            response = client.post(
+                f"{url}/sparql",
+                content=f"INSERT DATA {{ {rows.replace('> <', '> <https://e/p> <', 1)} }}".encode(),
+                headers={"Content-Type": "application/sparql-update", **AUTH},
+            )
+            refused(response, 413, "characters", "/store")
+        assert store.triple_count() == 0
+    finally:
+        store.close()
