@@ -39,3 +39,12 @@ check: setup
 
 test: setup browser-deps check
 	$(BIN)/pytest
+
+# The long load and fault runs (60 s at 64 connections; 50 SIGKILLs during submissions); figures in SECURITY.md.
+prove: setup
+	$(BIN)/pytest -m slow -s -p no:cacheprovider tests/security/long
+
+# Store and query benchmarks on the plan and on a seeded 100k-triple synthetic dataset; figures in bench/README.md.
+bench: setup
+	$(BIN)/python -u bench/bench_store.py
+	$(BIN)/python -u bench/bench_store.py --triples 100000
