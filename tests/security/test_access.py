@@ -134,3 +134,20 @@ def test_no_admin_token_configured_refuses_every_token(tmp_path: Path, running_s
         assert store.dump(None, "application/n-quads") == before
     finally:
         store.close()
+
+
+def test_an_organisation_token_cannot_write_graphs(secure_service: SecureService) -> None:
+    """A report submission token is valid for ``POST /reports`` of its organisation only: on the Graph Store and
+    SPARQL update (graphs it does not own) it is refused and nothing is written."""
+    from rdflib import URIRef
+
+    from ipgraph.reports.tokens import TokenRegistry
+
+    registry = TokenRegistry.for_data_dir(secure_service.settings.data_dir)
+    token = registry.issue(URIRef("https://w3id.org/ipgraph/id/org-so-tai-chinh")).token
+    before = secure_service.dump()
+    responses = writes(secure_service, f"Bearer {token}")
+    for response in responses:
+        refused(response, 403)
+    assert secure_service.dump() == before
+    assert_nothing_echoed(responses, token)
