@@ -28,7 +28,7 @@ from pyshacl.graph_abstraction import DataGraph
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, TIME
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SH, SKOS, TIME
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
@@ -37,7 +37,7 @@ from ipgraph.reports.issues import ExtraResult, Issue, MessageTemplates, Severit
 from ipgraph.reports.parsing import parse_report
 from ipgraph.reports.plausibility import PlausibilityBands, check_plausibility
 from ipgraph.store.scratch import ScratchStore
-from ipgraph.vocab import CANONICAL_BASE, IPG, IPR, SDMX_ATTRIBUTE
+from ipgraph.vocab import CANONICAL_BASE, IPG, IPR, SDMX_ATTRIBUTE, sparql_prologue
 
 #: The shapes every report is checked against; their hash is the shapes version recorded with each stored report.
 SHAPES_FILES: tuple[str, ...] = ("shapes/report.shapes.ttl",)
@@ -170,10 +170,7 @@ class ReportValidator:
     def _thread_state(self) -> _ThreadState:
         state: _ThreadState | None = getattr(self._local, "state", None)
         if state is None:
-            shapes = Graph()
-            for prefix, namespace in self._shapes_source.namespaces():
-                shapes.bind(prefix, namespace)
-            shapes += self._shapes_source
+            shapes = _with_inline_prefixes(self._shapes_source)
             data = _MirroredGraph()
             data.add_all(list(self._context))
             state = self._local.state = _ThreadState(shapes, data)
@@ -231,6 +228,29 @@ class _MirroredGraph(Graph):
         answer.vars = [Variable(name) for name in names]
         answer.bindings = [{Variable(name): value for name, value in row.items()} for row in rows]
         return answer
+
+
+def _with_inline_prefixes(shapes: Graph) -> Graph:
+    """A copy of ``shapes`` whose SPARQL queries carry their PREFIX declarations in the text.
+
+    SHACL defines ``sh:prefixes`` as exactly that (SHACL §5.2.1); done once here, it spares pySHACL collecting
+    the declarations again for every constraint on every run, about a quarter of a validation's time.
+    """
+    copy = Graph()
+    for prefix, namespace in shapes.namespaces():
+        copy.bind(prefix, namespace)
+    copy += shapes
+    for constraint, declared in list(copy.subject_objects(SH.prefixes)):
+        prefixes = {
+            str(copy.value(declaration, SH.prefix)): str(copy.value(declaration, SH.namespace))
+            for declaration in copy.objects(declared, SH.declare)
+        }
+        for select in list(copy.objects(constraint, SH.select)):
+            text = str(select)
+            used = {name: iri for name, iri in prefixes.items() if f"{name}:" in text}
+            copy.set((constraint, SH.select, RdfLiteral(sparql_prologue(used) + text)))
+        copy.remove((constraint, SH.prefixes, declared))
+    return copy
 
 
 def plan_context(plan: Graph) -> Graph:
