@@ -15,7 +15,15 @@ from typing import Any
 import httpx
 import pytest
 from rdflib import URIRef
-from security_support import QUERY_TIMEOUT, SEED_GRAPH, SEED_TURTLE, SecureService, Trap, service_settings
+from security_support import (
+    QUERY_TIMEOUT,
+    SEED_GRAPH,
+    SEED_TURTLE,
+    SecureService,
+    Trap,
+    serve_in_thread,
+    service_settings,
+)
 
 from ipgraph.store.embedded import EmbeddedStore
 
@@ -31,6 +39,23 @@ def secure_service(tmp_path: Path, running_service: Any) -> Iterator[SecureServi
     try:
         url = running_service(settings, store)
         with httpx.Client(timeout=30.0) as client:
+            yield SecureService(url, store, settings, client)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def shared_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureService]:
+    """Like ``secure_service``, one per test module: for modules whose tests compare the store before and after
+    themselves and do not depend on what earlier tests stored (starting a service and its worker costs ~1 s)."""
+    tmp_path = tmp_path_factory.mktemp("shared-service")
+    settings = service_settings(tmp_path)
+    store = EmbeddedStore(settings.data_dir, workers=1, query_timeout=QUERY_TIMEOUT, row_limit=settings.row_limit)
+    seed = tmp_path / "seed.ttl"
+    seed.write_text(SEED_TURTLE, encoding="utf-8")
+    store.load_file(seed, URIRef(SEED_GRAPH))
+    try:
+        with serve_in_thread(settings, store) as url, httpx.Client(timeout=30.0) as client:
             yield SecureService(url, store, settings, client)
     finally:
         store.close()

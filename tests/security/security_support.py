@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 
 from ipgraph.settings import Settings
+from ipgraph.store.base import Store
 from ipgraph.store.embedded import EmbeddedStore
 
 ADMIN_TOKEN = "admin-token-7f3c9e1d4b2a"
@@ -127,3 +132,27 @@ class Trap:
         self._stop.set()
         self._thread.join(timeout=5)
         self._socket.close()
+
+
+@contextmanager
+def serve_in_thread(settings: Settings, store: Store) -> Iterator[str]:
+    """The app in a real uvicorn on a free 127.0.0.1 port, in a thread, for as long as the context lasts."""
+    from ipgraph.api import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="ipgraph-security-uvicorn", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -25,6 +25,12 @@ from ipgraph.store.embedded import EmbeddedStore
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
+@pytest.fixture(scope="module")
+def secure_service(shared_service: SecureService) -> SecureService:
+    """One service for the module: each test compares the store only with itself before and after."""
+    return shared_service
+
+
 def update(service: SecureService, text: str) -> httpx.Response:
     return service.client.post(
         f"{service.url}/sparql",
