@@ -68,3 +68,8 @@ def test_preview_then_submit_without_javascript(
     described = json.loads(browser.find_element(By.TAG_NAME, "body").text)
     assert described["version"] == 1 and described["current"] is True
     assert URIRef(described["graph"]) in embedded_store.graph_names()
+    browser.get(report_site + "/reports?lang=en")
+    row = browser.find_element(By.CSS_SELECTOR, "#report-list tbody tr")
+    assert "https://w3id.org/ipgraph/id/org-so-tai-chinh" in row.text and "2027" in row.text
+    row.find_element(By.LINK_TEXT, "v1").click()
+    assert "Current version" in browser.find_element(By.ID, "report-version").text

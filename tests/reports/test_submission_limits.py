@@ -148,3 +148,9 @@ def test_the_page_explains_a_refused_token(page_client: httpx.Client, embedded_s
     assert page.status_code == 401
     assert 'id="report-error"' in page.text and "unknown or has been revoked" in page.text
     assert embedded_store.graph_names() == []
+
+
+def test_the_list_page_says_when_nothing_was_received(page_client: httpx.Client) -> None:
+    page = page_client.get("/reports?lang=en", headers={"Accept": "text/html,application/xml;q=0.9,*/*;q=0.8"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "No report has been received yet." in page.text

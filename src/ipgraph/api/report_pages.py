@@ -35,6 +35,12 @@ def outcome_page(request: Request, outcome: ValidationOutcome, *, status: int, h
     return render_page(request, "report_outcome.html", context, status_code=status, headers=headers)
 
 
+def list_page(request: Request, versions: list[dict[str, Any]], *, headers: dict[str, str]) -> Response:
+    """The stored versions as a table with links."""
+    context = {"versions": versions, "txt": page_text(request_language(request))}
+    return render_page(request, "report_list.html", context, headers=headers)
+
+
 def version_page(request: Request, version: dict[str, Any], turtle: str, *, headers: dict[str, str]) -> Response:
     """A stored version as a page: its registry entry, the other versions, its triples."""
     context = {"version": version, "turtle": turtle, "txt": page_text(request_language(request))}
@@ -180,6 +186,10 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "superseded_at": {"vi": "Bị thay thế lúc", "en": "Superseded at"},
     "versions": {"vi": "Các phiên bản", "en": "Versions"},
     "download": {"vi": "Tải về", "en": "Download"},
+    "stored_reports": {"vi": "Các báo cáo đã nhận", "en": "Reports received"},
+    "organisation": {"vi": "Đơn vị", "en": "Organisation"},
+    "year": {"vi": "Năm", "en": "Year"},
+    "no_reports": {"vi": "Chưa có báo cáo nào.", "en": "No report has been received yet."},
 }
 
 

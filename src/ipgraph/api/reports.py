@@ -27,7 +27,7 @@ from ipgraph.api import report_pages
 from ipgraph.api.body import read_body
 from ipgraph.api.problems import problem_response
 from ipgraph.api.report_access import authenticate, report_service, run_limited
-from ipgraph.api.report_pages import outcome_page, version_page
+from ipgraph.api.report_pages import list_page, outcome_page, version_page
 from ipgraph.api.sparql import choose_format
 from ipgraph.errors import PermissionDeniedError
 from ipgraph.formats import (
@@ -57,8 +57,8 @@ CSV = Format("csv", "text/csv", "results", (".csv",))
 HTML = Format("html", "text/html", "graph", (".html",))
 #: A validation result, programs' format first so ``Accept: */*`` gets JSON.
 OUTCOME_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, CSV, HTML)
-#: The list of versions: JSON, or the registry's triples.
-LIST_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, RDF_XML, N_TRIPLES)
+#: The list of versions: JSON, the registry's triples, or a page for browsers.
+LIST_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, RDF_XML, N_TRIPLES, HTML)
 #: A stored version: its registry entry as JSON, its triples, or a page for browsers (which ask for HTML first).
 VERSION_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, RDF_XML, N_TRIPLES, HTML)
 
@@ -112,8 +112,10 @@ def list_reports(
     )
     selected = [item for item in versions if item.current or not current]
     headers = {"Vary": "Accept"}
-    if chosen is JSON:
+    if chosen is JSON or chosen is HTML:
         listed = [version_json(item) for item in selected]
+        if chosen is HTML:
+            return list_page(request, listed, headers=headers)
         return _json({"reports": listed, "count": len(listed)}, headers=headers)
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
