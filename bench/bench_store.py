@@ -42,7 +42,7 @@ from ipgraph.queries import load_canned_queries
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SYNTHETIC_GRAPH = "https://w3id.org/ipgraph/graph/synthetic"
-SMALL_QUERY = "annual_report_deadline"
+SMALL_QUERY = "training_targets"
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -217,7 +217,11 @@ async def _throughput(url: str, text: str, connections: int, seconds: float) -> 
         async def worker() -> None:
             nonlocal done, failures
             while time.monotonic() < deadline:
-                response = await client.post(url, data={"query": text}, headers={"Accept": JSON_RESULTS})
+                try:
+                    response = await client.post(url, data={"query": text}, headers={"Accept": JSON_RESULTS})
+                except httpx.TransportError:
+                    failures += 1
+                    continue
                 if response.status_code == 200:
                     done += 1
                 else:
