@@ -3,6 +3,10 @@
 A manifest in the data directory records each graph's files and their SHA-256; a later start reloads only the
 graphs whose files changed, so a new release's data replaces its graph wholly while report graphs
 (``ipgraph:reports/…``), which no file feeds, are never touched.
+
+Example reports (``data/examples/valid/``, Turtle and JSON-LD) go to ``ipgraph:examples`` only while the setting
+``load_examples`` is true; otherwise that graph is dropped, so examples never mix with real data
+(docs/reports.md, "Example data"). ``data/examples/invalid/`` is test material and is never loaded.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 
 MANIFEST_NAME = "manifest.json"
+
+#: The example reports loaded when ``load_examples`` is true: the valid ones only, in every format they come in.
+EXAMPLE_PATTERNS = ("*.ttl", "*.jsonld")
 
 
 @dataclass(frozen=True)
@@ -62,12 +69,15 @@ def project_sources(settings: Settings) -> list[GraphSource]:
         GraphSource(vocab.SHAPES_GRAPH, _files(root / "shapes", "*.ttl")),
     ]
     if settings.load_examples:
-        sources.append(GraphSource(vocab.EXAMPLES_GRAPH, _files(root / "data" / "examples", "*.ttl")))
+        examples = _files(root / "data" / "examples" / "valid", *EXAMPLE_PATTERNS)
+        sources.append(GraphSource(vocab.EXAMPLES_GRAPH, examples))
     return [source for source in sources if source.files]
 
 
-def _files(directory: Path, pattern: str) -> tuple[Path, ...]:
-    return tuple(sorted(directory.glob(pattern))) if directory.is_dir() else ()
+def _files(directory: Path, *patterns: str) -> tuple[Path, ...]:
+    if not directory.is_dir():
+        return ()
+    return tuple(sorted({path for pattern in patterns for path in directory.glob(pattern)}))
 
 
 def _data_graph(path: Path) -> URIRef:
@@ -101,6 +111,10 @@ def synchronise_project(store: Store, settings: Settings, progress: ProgressCall
         if previous.get(str(source.graph)) != current[str(source.graph)] or store.triple_count(source.graph) == 0
     ]
     dropped = tuple(URIRef(name) for name in previous if name not in current)
+    unasked_examples = str(vocab.EXAMPLES_GRAPH) not in current and vocab.EXAMPLES_GRAPH not in dropped
+    if unasked_examples and store.triple_count(vocab.EXAMPLES_GRAPH) > 0:
+        # Examples loaded by an older release, or with a manifest since lost: still never kept unasked for.
+        dropped += (vocab.EXAMPLES_GRAPH,)
     for name in dropped:
         store.drop_graph(name)
     loaded = _load_sources(store, stale, rewrite, progress)
