@@ -67,6 +67,18 @@ Row = dict[str, Identifier]
 class Store(Protocol):
     """The operations ipgraph needs from a quad store; each engine implements all of them."""
 
+    @property
+    def generation(self) -> int:
+        """A counter of writes made through this store object, for validators (ETags) and caches.
+
+        It grows by at least one with every write (update, :meth:`write`, :meth:`drop_graph`, :meth:`load_file`),
+        also one that replaces a value and so leaves every triple count as it was; a different number means the
+        data may have changed, an equal one that no write went through this object in between. It starts at 0
+        in each process, so it is only meaningful beside the graphs' triple counts, never as a version number.
+        Read-only. Engines say in their own docstring which writes they cannot see.
+        """
+        ...
+
     def select(
         self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
     ) -> list[Row]:

@@ -167,6 +167,16 @@ class EmbeddedStore:
                 if directory.name.isdigit() and int(directory.name) not in keep:
                     shutil.rmtree(directory, ignore_errors=True)
 
+    @property
+    def generation(self) -> int:
+        """A counter of writes to this store, for validators (ETags) and caches; read-only.
+
+        One more after every update, :meth:`write`, :meth:`drop_graph` and :meth:`load_file` (a partly loaded
+        file included), so a change that keeps every triple count still gives a new number. The engine's files
+        are this process's alone (RocksDB's lock), so no write escapes it; it starts at 0 when the store opens.
+        """
+        return self._generation
+
     # -- writes -------------------------------------------------------------------------------------------
 
     def update(self, request: UpdateRequest) -> None:
@@ -310,4 +320,3 @@ class EmbeddedStore:
             # pyoxigraph releases RocksDB (and its lock) when the object goes; the store is unusable after this.
             del self._store
         shutil.rmtree(self._snapshots, ignore_errors=True)
-

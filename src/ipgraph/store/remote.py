@@ -67,6 +67,23 @@ class RemoteStore:
         self.row_limit = row_limit
         self._credentials = (user, password) if user else None
         self._transaction_lock = threading.RLock()
+        self._generation = 0
+        self._generation_lock = threading.Lock()
+
+    @property
+    def generation(self) -> int:
+        """A counter of the write requests this process sent to the server, for validators (ETags); read-only.
+
+        One more after every update and Graph Store write request, answered or failed (a request that timed
+        out may still have been applied). Its limit: writes made by anyone else (another ipgraph process, a
+        client of the server's own endpoints) do not change it, so after such a write only a changed triple
+        count changes an ETag. It starts at 0 when this object is made.
+        """
+        return self._generation
+
+    def _count_write(self) -> None:
+        with self._generation_lock:
+            self._generation += 1
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -227,7 +244,10 @@ class RemoteStore:
             client.addParameter("using-graph-uri", iri)
         for iri in using_named:
             client.addParameter("using-named-graph-uri", iri)
-        self._send(client, self.update_url, timeout)
+        try:
+            self._send(client, self.update_url, timeout)
+        finally:
+            self._count_write()
 
     def transaction_lock(self) -> AbstractContextManager[None]:
         """Serialises read-modify-write sequences (report versions) within this process."""
@@ -347,6 +367,9 @@ class RemoteStore:
             raise StoreUnavailableError(f"{self.store_url} answered HTTP {error.code}: {_text(error.read())}") from None
         except (urllib.error.URLError, OSError) as error:
             raise StoreUnavailableError(f"the Graph Store at {self.store_url} cannot be reached: {error}") from None
+        finally:
+            if method != "GET":
+                self._count_write()
 
 
 def _flush_triples(pending: dict[str, list[ox.Triple]], buffers: dict[str, io.BytesIO]) -> None:
