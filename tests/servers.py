@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from uvicorn._types import ASGIApplication
 
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
@@ -98,8 +99,15 @@ def serve_app(settings: Settings, store: Store | None = None) -> Iterator[str]:
     """Run ``create_app(settings, store)`` in a real uvicorn on a free port (in a thread); yield its base URL."""
     from ipgraph.api import create_app
 
+    with serve(create_app(settings, store)) as url:
+        yield url
+
+
+@contextmanager
+def serve(app: ASGIApplication) -> Iterator[str]:
+    """Run an application in a real uvicorn on a free 127.0.0.1 port (in a thread); yield its base URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="ipgraph-test-uvicorn", daemon=True)
     thread.start()

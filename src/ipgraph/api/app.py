@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,14 +14,22 @@ from ipgraph import __version__
 from ipgraph.api import dataset, graph_store, progress, queries, reports, resources, site, sparql
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import install_problem_handlers
+from ipgraph.api.report_access import report_service
 from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import forbid_engine_fetching
 from ipgraph.store.base import Store
 
+log = logging.getLogger(__name__)
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Create the ipgraph application; ``store`` lets tests hand in one they opened themselves."""
+
+def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool = False) -> FastAPI:
+    """Create the ipgraph application; ``store`` lets tests hand in one they opened themselves.
+
+    ``warm_up`` (what ``ipgraph serve`` asks for) parses the report shapes and the plan slice they check against
+    right after start-up, in the background: the first agency to submit does not wait for it, and the first
+    SPARQL answer does not wait either.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -27,6 +37,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
         owned = store is None
         app.state.store = open_store(settings) if owned else store
+        if warm_up:
+            warming = threading.Thread(target=_prepare_report_validation, args=(app,), name="ipgraph-warm-up")
+            warming.daemon = True
+            warming.start()
         try:
             yield
         finally:
@@ -59,3 +73,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         max_age=600,
     )
     return app
+
+
+def _prepare_report_validation(app: FastAPI) -> None:
+    try:
+        report_service(app).validator  # noqa: B018 - building it is the point
+    except Exception:  # a broken shapes file must not stop the service; submissions will report it
+        log.exception("could not prepare report validation at start-up")

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-        uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(settings, store, warm_up=True), host=settings.host, port=settings.port, log_level="info")
     finally:
         store.close()
     return EXIT_OK
