@@ -181,6 +181,7 @@ class LoadFigures:
     latencies: dict[str, list[float]]
     acknowledged: list[Acknowledged]
     errors: list[str] = field(default_factory=list)
+    retried: int = 0
 
     def percentile(self, kind: str, fraction: float) -> float:
         values = sorted(self.latencies.get(kind, []))
@@ -199,7 +200,10 @@ class LoadFigures:
                 f"{kind}: n={len(values)} p50={statistics.median(values) * 1000:.0f} ms "
                 f"p99={self.percentile(kind, 0.99) * 1000:.0f} ms max={max(values) * 1000:.0f} ms"
             )
-        parts.append(f"acknowledged submissions: {len(self.acknowledged)}; failed requests: {len(self.errors)}")
+        parts.append(
+            f"acknowledged submissions: {len(self.acknowledged)}; failed requests: {len(self.errors)}; "
+            f"GETs sent again after a kept-alive connection closed: {self.retried}"
+        )
         return "\n".join(parts)
 
 
@@ -220,6 +224,7 @@ async def _load(
     latencies: dict[str, list[float]] = {}
     acknowledged: list[Acknowledged] = []
     errors: list[str] = []
+    retried: list[str] = []
     deadline = time.monotonic() + seconds
     organisations = list(tokens)
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
@@ -232,10 +237,19 @@ async def _load(
                 kind, _, path, params = QUERIES[step % len(QUERIES)]
                 step += 1
                 began = time.monotonic()
+                headers = {"Accept": "application/sparql-results+json"}
                 try:
-                    response = await client.get(
-                        path, params=params, headers={"Accept": "application/sparql-results+json"}
-                    )
+                    response = await client.get(path, params=params, headers=headers)
+                except (httpx.ReadError, httpx.RemoteProtocolError):
+                    # A kept-alive connection the server closed as the request left (its idle timer ran out
+                    # while this client was starved of CPU): like browsers and curl, send an idempotent GET
+                    # once more on a new connection (RFC 9112 §9.3.1). Counted, and a second failure is an error.
+                    retried.append(path)
+                    try:
+                        response = await client.get(path, params=params, headers=headers)
+                    except httpx.TransportError as error:
+                        errors.append(f"{path}: {type(error).__name__} after {time.monotonic() - began:.1f} s")
+                        continue
                 except httpx.TransportError as error:
                     errors.append(f"{path}: {type(error).__name__} after {time.monotonic() - began:.1f} s")
                     continue
@@ -270,7 +284,7 @@ async def _load(
             *(querier(number) for number in range(connections - submitters)),
         )
         elapsed = time.monotonic() - started
-    return LoadFigures(elapsed, connections, statuses, latencies, acknowledged, errors)
+    return LoadFigures(elapsed, connections, statuses, latencies, acknowledged, errors, len(retried))
 
 
 def load_run(
