@@ -140,6 +140,7 @@ class Store(Protocol):
 
         ``media_type`` defaults to the one the file extension implies. ``progress`` is called with the running
         triple count; ``iri_rewrite`` = (old base, new base) rewrites every IRI starting with the old base.
+        A file that does not parse (:class:`~ipgraph.errors.RdfSyntaxError`) leaves the store unchanged.
         """
         ...
 

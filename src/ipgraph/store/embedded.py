@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from itertools import islice
@@ -222,8 +222,20 @@ class EmbeddedStore:
         Triples (and the default-graph quads of N-Quads/TriG) go to ``graph``; named-graph quads keep their
         graph. The file is added in transactions of :data:`LOAD_CHUNK` quads; ``progress`` is called with the running
         count. ``iri_rewrite`` = (old base, new base) rewrites IRIs starting with the old base.
+
+        A file that does not parse leaves the store unchanged: a file of one chunk is stored in one transaction,
+        and a longer one is read through to its end before its first chunk is stored, then read again to store
+        it (twice the parsing, but memory stays bounded). The file must not change while it loads.
         """
-        quads = read_quads(path, to_ox_graph_name(graph), media_type, iri_rewrite)
+        graph_name = to_ox_graph_name(graph)
+        quads = read_quads(path, graph_name, media_type, iri_rewrite)
+        first = list(islice(quads, LOAD_CHUNK + 1))
+        if len(first) > LOAD_CHUNK:
+            del first
+            deque(quads, maxlen=0)  # raises RdfSyntaxError here, before anything is stored
+            quads = read_quads(path, graph_name, media_type, iri_rewrite)
+        else:
+            quads = iter(first)
         try:
             return self._extend_in_chunks(quads, progress)
         except OSError as error:
