@@ -96,7 +96,7 @@ def test_dashboard_shows_every_target_with_its_reported_progress(browser: WebDri
     staff_share = card_text(browser, "II.2.1.a.b1")
     assert "70 % (in 2023; organisations reporting: 3)" in staff_share
     growth = card_text(browser, "II.2.1.b")
-    assert "9.5 % per year" in growth
+    assert "9.6 % per year" in growth
     assert "Within the target band" in growth
     assert "Nothing reported for this target yet." in card_text(browser, "II.2.2.b.b1")
     assert "The plan gives no figure for this target." in card_text(browser, "II.2.1.a.b2")
@@ -117,7 +117,7 @@ def test_dashboard_in_vietnamese_and_with_the_example_reports(browser: WebDriver
     browser.find_element(By.ID, "lang-switch").click()
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
     assert browser.find_element(By.TAG_NAME, "h1").text == "Tiến độ thực hiện các mục tiêu của Kế hoạch"
-    assert "9,5 %/năm" in card_text(browser, "II.2.1.b")
+    assert "9,6 %/năm" in card_text(browser, "II.2.1.b")
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "dashboard-vi.png"))
 

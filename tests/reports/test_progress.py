@@ -14,8 +14,10 @@ Hand computation, per target:
 - II.2.1.a (3), business units with trained staff (cumulative, at least 250): 2021: 50; 2022: 80 + 40 = 120;
   2023: 110 (v2, not v1's 999) + 40 carried = 150 → 60 %.
 - II.2.1.b, growth of new applications (8–10 %/year): totals 2021: 200; 2022: 140 + 20 + 50 (categories, no
-  total) + 10 = 220; 2023: 240 (the total; the trademark breakdown is part of it; not v1's 500). Growth 2022:
-  10 %, 2023: 20/220 = 9.0909 %; average 9.5455 % → within the band; share of the lower bound 119.32 %.
+  total) + 10 = 220; 2023: 240 (the total; the trademark breakdown is part of it; not v1's 500). Growth like
+  for like (organisations reporting both years; Industry and Trade's 10 in 2022 is new, not growth): 2022:
+  210/200 → 5 %, 2023: 240/210 → 14.2857 %; average 9.6429 % → within the band; share of the lower bound
+  120.5357 %.
 - II.2.2.a (1), in-depth share (100 %): 2024: Agriculture 10 → 10 %.
 - II.2.2.a (2), enforcement staff with basic training (additive, qualitative): 2022: 30 (DOST states no level);
   2023: 25 (Industry and Trade, basic; DOST's 20 are in-depth and left out); to date 55.
@@ -144,8 +146,8 @@ def test_growth_of_applications_year_over_year_and_its_average(progress: dict[st
     totals = [(f.year, f.value, f.organisations) for f in item.years]
     assert totals == [(2021, 200.0, 1), (2022, 220.0, 2), (2023, 240.0, 1)]
     growth = [None if f.growth is None else round(f.growth, 4) for f in item.years]
-    assert growth == [None, 10.0, 9.0909]
-    assert series(item)[1:] == [(2022, 220.0, 2, 10.0, 125.0), (2023, 240.0, 1, 9.5455, 119.3182)]
+    assert growth == [None, 5.0, 14.2857]
+    assert series(item)[1:] == [(2022, 220.0, 2, 5.0, 62.5), (2023, 240.0, 1, 9.6429, 120.5357)]
     assert item.status == "within"
 
 
@@ -223,8 +225,8 @@ def test_progress_json_over_http(store: EmbeddedStore, settings: Settings, runni
     }
     growth = targets["II.2.1.b"]
     assert growth["status"] == "within"
-    assert [year["growth_percent"] for year in growth["years"]] == [None, 10.0, pytest.approx(9.0909, abs=1e-4)]
-    assert growth["latest"]["to_date"] == pytest.approx(9.5455, abs=1e-4)
+    assert [year["growth_percent"] for year in growth["years"]] == [None, 5.0, pytest.approx(14.2857, abs=1e-4)]
+    assert growth["latest"]["to_date"] == pytest.approx(9.6429, abs=1e-4)
     assert targets["II.2.2.b.b1"]["years"] == []
     assert targets["II.2.2.b.b1"]["latest"] is None
 
@@ -274,8 +276,8 @@ def test_dashboard_growth_chart_shows_the_target_band_and_each_years_growth(
     page = httpx.get(f"{base}/dashboard", params={"lang": "vi"}).text
     card = page.split('id="target-II.2.1.b"')[1].split("</article>")[0]
     assert 'class="target-band"' in card
-    assert "2022: 10</title>" in card
-    assert "2023: 9,1</title>" in card  # Vietnamese decimal comma
+    assert "2022: 5</title>" in card
+    assert "2023: 14,3</title>" in card  # Vietnamese decimal comma
     assert "Trong khoảng mục tiêu" in card
 
 

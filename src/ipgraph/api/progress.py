@@ -97,12 +97,12 @@ DASHBOARD_TEXT: dict[str, dict[Language, str]] = {
     "method_kinds": {
         "vi": "Chỉ tiêu đếm theo năm được cộng qua các đơn vị và cộng dồn qua các năm; chỉ tiêu lũy kế lấy giá trị "
         "mới nhất của mỗi đơn vị; chỉ tiêu tỷ lệ lấy bình quân (không trọng số) giá trị mới nhất của các đơn vị "
-        "mà mục tiêu nêu tên; tốc độ tăng số đơn tính từ tổng số đơn của từng năm so với năm trước, và mức tăng "
-        "bình quân là trung bình cộng các năm trong giai đoạn.",
+        "mà mục tiêu nêu tên; tốc độ tăng số đơn so sánh từng năm với năm trước trên các đơn vị có báo cáo cả hai "
+        "năm, và mức tăng bình quân là trung bình cộng các năm trong giai đoạn.",
         "en": "Yearly counts are added over organisations and run up over the years; cumulative counts take each "
         "organisation's latest value; shares average (unweighted) the latest values of the organisations the "
-        "target names; growth of applications compares each year's total with the year before, and the average "
-        "growth is the mean of the years in the period.",
+        "target names; growth of applications compares each year with the year before over the organisations "
+        "that reported both years, and the average growth is the mean of the years in the period.",
     },
     "canned_query": {"vi": "Truy vấn SPARQL (CQ20)", "en": "SPARQL query (CQ20)"},
 }

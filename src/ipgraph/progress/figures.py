@@ -9,9 +9,10 @@ The rules, by the kind of indicator the target measures:
   (an organisation that skipped a year still counts with its last figure).
 - **percentage** (unit ``ipr:unit-percent``): as cumulative, but averaged over the organisations instead of
   summed (unweighted: the reports carry no head counts); ``organisations`` says how many the average covers.
-- **growth** (unit ``ipr:unit-percent-per-year``): measured on the yearly totals of new applications; each
-  year's growth is against the year before, and what counts against the target ("mức tăng trung bình hằng
-  năm") is the arithmetic mean of the yearly growth rates in the target's five-year period so far.
+- **growth** (unit ``ipr:unit-percent-per-year``): measured on new applications; each year's growth is against
+  the year before among the organisations that reported both years (like for like: an organisation reporting
+  for the first time is not growth), and what counts against the target ("mức tăng trung bình hằng năm") is
+  the arithmetic mean of the yearly growth rates in the target's five-year period so far.
 
 Per organisation and year, an observation without an IP category is the organisation's total: at the target's
 training level if the target names one and the organisation gave it, else without a level; when there is no
@@ -90,25 +91,34 @@ def _latest_per_organisation(values: Mapping[tuple[str, int], float], year: int)
 
 
 def _growth_figures(target: Target, values: Mapping[tuple[str, int], float]) -> tuple[YearFigure, ...]:
+    first = target.year - GROWTH_PERIOD_YEARS
+    in_period = {key: value for key, value in values.items() if key[1] >= first}
     totals: dict[int, float] = defaultdict(float)
     counts: dict[int, int] = defaultdict(int)
-    first = target.year - GROWTH_PERIOD_YEARS
-    for (_, year), value in values.items():
-        if year >= first:
-            totals[year] += value
-            counts[year] += 1
+    for (_, year), value in in_period.items():
+        totals[year] += value
+        counts[year] += 1
     figures: list[YearFigure] = []
     rates: list[float] = []
     for year in sorted(totals):
-        before = totals.get(year - 1)
-        growth = None
-        if year > first and before:
-            growth = (totals[year] - before) / before * 100
+        growth = _matched_growth(in_period, year) if year > first else None
+        if growth is not None:
             rates.append(growth)
         to_date = sum(rates) / len(rates) if rates and growth is not None else None
         share = _share(target, to_date) if to_date is not None else None
         figures.append(YearFigure(year, totals[year], counts[year], to_date, growth, share))
     return tuple(figures)
+
+
+def _matched_growth(values: Mapping[tuple[str, int], float], year: int) -> float | None:
+    """Growth over the year before among the organisations that reported both years, so that an organisation
+    reporting for the first time does not count as growth."""
+    now = before = 0.0
+    for (organisation, y), value in values.items():
+        if y == year and (organisation, year - 1) in values:
+            now += value
+            before += values[(organisation, year - 1)]
+    return (now - before) / before * 100 if before else None
 
 
 def _share(target: Target, to_date: float) -> float | None:
