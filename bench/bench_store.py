@@ -240,7 +240,7 @@ def throughput(url: str, text: str, connections: int = 16, seconds: float = 10.0
 # -- the run --------------------------------------------------------------------------------------------------
 
 
-def run(triples: int, runs: int, work: Path, seed: int, throughput_seconds: float) -> None:
+def run(triples: int, runs: int, work: Path, seed: int, throughput_seconds: float, load_only: bool = False) -> None:
     print(f"machine: {machine()}")
     label = "plan only" if triples == 0 else f"plan + {triples:,} synthetic triples"
     print(f"dataset: {label}; {runs} timed runs per query (median), one warm-up")
@@ -261,6 +261,11 @@ def run(triples: int, runs: int, work: Path, seed: int, throughput_seconds: floa
     server.stop()
     print(f"first start of ipgraph serve (loads the project graphs) to first answer: {first_start:.1f} s")
     export = work / "dataset.nq"
+    if load_only:
+        server, cold = start_ipgraph(data_dir)
+        print(f"cold start of ipgraph serve on the loaded data directory to first canned answer: {cold:.2f} s")
+        server.stop()
+        return
     store = ox.Store.read_only(str(data_dir / "store"))
     store.dump(str(export), ox.RdfFormat.N_QUADS)
     del store
@@ -311,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=160)
     parser.add_argument("--throughput-seconds", type=float, default=10.0)
     parser.add_argument("--work", type=Path, help="working directory (default: a temporary one, removed)")
+    parser.add_argument("--load-only", action="store_true", help="bulk load and cold start only (no queries)")
     parser.add_argument("--load-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.load_child:
@@ -318,10 +324,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
-        run(args.triples, args.runs, args.work, args.seed, args.throughput_seconds)
+        run(args.triples, args.runs, args.work, args.seed, args.throughput_seconds, args.load_only)
         return 0
     with tempfile.TemporaryDirectory(prefix="ipgraph-bench-") as work:
-        run(args.triples, args.runs, Path(work), args.seed, args.throughput_seconds)
+        run(args.triples, args.runs, Path(work), args.seed, args.throughput_seconds, args.load_only)
     return 0
 
 
