@@ -44,7 +44,8 @@ test: setup browser-deps check
 prove: setup
 	$(BIN)/pytest -m slow -s -p no:cacheprovider tests/security/long
 
-# Store and query benchmarks on the plan and on a seeded 100k-triple synthetic dataset; figures in bench/README.md.
+# Store and query benchmarks on the plan and seeded synthetic datasets (100k; 1M load only); figures in bench/README.md.
 bench: setup
 	$(BIN)/python -u bench/bench_store.py
 	$(BIN)/python -u bench/bench_store.py --triples 100000
+	$(BIN)/python -u bench/bench_store.py --triples 1000000 --load-only
