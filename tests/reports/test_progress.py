@@ -331,3 +331,27 @@ def test_a_resubmission_stored_by_the_report_archive_replaces_the_earlier_figure
     assert before["II.2.1.a.b3"].status == "reached"
     assert series(after["II.2.1.a.b3"]) == [(2023, 110.0, 1, 110.0, 44.0)]
     assert series(after["II.2.2.a.b4"]) == [(2023, 2.0, 1, 2.0, 66.6667)]
+
+
+def test_a_successor_carries_on_its_predecessors_counts(tmp_path: Path) -> None:
+    """After the 2025 changes: cumulative counts are not added twice, growth compares like with like."""
+    store = EmbeddedStore(tmp_path / "successor", workers=1)
+    successor_fixtures = FIXTURES.parent / "progress-successor"
+    try:
+        load_project(store)
+        store.load_file(successor_fixtures / "dost-2024.ttl", GRAPH["reports/so-khoa-hoc-va-cong-nghe/2024/v1"])
+        store.load_file(
+            successor_fixtures / "dost-hung-yen-2025.ttl", GRAPH["reports/so-khoa-hoc-va-cong-nghe-hung-yen/2025/v1"]
+        )
+        figures = {item.target.reference: item for item in progress_report(store)}
+        query = load_canned_queries(PROJECT / "queries")["progress_by_target"]
+        rows = [row for row in store.select(query.text) if "year" in row]
+    finally:
+        store.close()
+    assert series(figures["II.2.1.a.b3"]) == [(2024, 210.0, 1, 210.0, 84.0), (2025, 250.0, 1, 250.0, 100.0)]
+    assert figures["II.2.1.a.b3"].status == "reached"
+    growth = figures["II.2.1.b"]
+    assert [(f.year, f.value, f.growth) for f in growth.years] == [(2024, 450.0, None), (2025, 495.0, 10.0)]
+    answered = {(str(row["reference"]), int(row["year"])): float(row["value"]) for row in rows}  # type: ignore[arg-type]
+    assert answered[("II.2.1.a.b3", 2025)] == 250.0
+    assert {float(row["growth_percent"]) for row in rows if "growth_percent" in row} == {10.0}  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ipgraph.progress.figures import compute_progress
 from ipgraph.progress.model import IndicatorKind, Observation, Status, Target, TargetProgress, YearFigure
-from ipgraph.progress.reading import DATA_SOURCES, DataSource, read_observations, read_targets
+from ipgraph.progress.reading import DATA_SOURCES, DataSource, read_observations, read_successors, read_targets
 from ipgraph.store.base import Store
 
 __all__ = [
@@ -28,4 +28,4 @@ __all__ = [
 
 def progress_report(store: Store, source: DataSource = "submissions") -> list[TargetProgress]:
     """Every target of the plan with its progress from the reports in ``source``, in the plan's order."""
-    return compute_progress(read_targets(store), read_observations(store, source))
+    return compute_progress(read_targets(store), read_observations(store, source), read_successors(store))

@@ -33,12 +33,20 @@ from ipgraph.progress.model import Observation, Status, Target, TargetProgress, 
 GROWTH_PERIOD_YEARS = 5
 
 
-def organisation_values(target: Target, observations: Iterable[Observation]) -> dict[tuple[str, int], float]:
-    """Each organisation's value for each year, for the indicator and scope ``target`` measures."""
+def organisation_values(
+    target: Target, observations: Iterable[Observation], successors: Mapping[str, str] | None = None
+) -> dict[tuple[str, int], float]:
+    """Each organisation's value for each year, for the indicator and scope ``target`` measures.
+
+    An organisation with a successor (``ipg:successor``, after the 2025 changes) is counted as its successor,
+    so a running count the successor carries on is not counted twice and growth is compared like for like.
+    """
+    successors = successors or {}
     ranked: dict[tuple[str, int], dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for observation in observations:
         if _counts_for(target, observation):
-            ranked[(observation.organisation, observation.year)][_rank(target, observation)] += observation.value
+            reporter = successors.get(observation.organisation, observation.organisation)
+            ranked[(reporter, observation.year)][_rank(target, observation)] += observation.value
     return {key: sums[min(sums)] for key, sums in ranked.items()}
 
 
@@ -146,10 +154,12 @@ def status_of(target: Target, figures: Sequence[YearFigure]) -> Status:
     return "reached" if reference is not None and latest >= reference else "in-progress"
 
 
-def compute_progress(targets: Iterable[Target], observations: Sequence[Observation]) -> list[TargetProgress]:
+def compute_progress(
+    targets: Iterable[Target], observations: Sequence[Observation], successors: Mapping[str, str] | None = None
+) -> list[TargetProgress]:
     """Every target's progress from the observations of the current report versions."""
     progress = []
     for target in targets:
-        figures = yearly_figures(target, organisation_values(target, observations))
+        figures = yearly_figures(target, organisation_values(target, observations, successors))
         progress.append(TargetProgress(target, figures, status_of(target, figures)))
     return progress

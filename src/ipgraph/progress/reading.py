@@ -154,6 +154,19 @@ def _reference_key(reference: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(part), "") if part.isdigit() else (0, part) for part in reference.split("."))
 
 
+SUCCESSORS_QUERY = (
+    _PREFIXES
+    + """\
+SELECT ?organisation ?successor WHERE { ?organisation ipg:successor ?successor }
+"""
+)
+
+
+def read_successors(store: Store) -> dict[str, str]:
+    """Each organisation that has one, mapped to the organisation carrying its duties now (one hop)."""
+    return {str(row["organisation"]): str(row["successor"]) for row in store.select(SUCCESSORS_QUERY)}
+
+
 def read_observations(store: Store, source: DataSource = "submissions") -> list[Observation]:
     """The observations of the current report versions in ``source``."""
     rows = store.select(OBSERVATIONS_QUERY, {"graphs": Literal(SOURCE_GRAPHS[source])})
