@@ -25,6 +25,7 @@ from typing import Any
 import rdflib
 from pyshacl import Validator
 from pyshacl.graph_abstraction import DataGraph
+from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
@@ -63,6 +64,39 @@ _PLAN_PREDICATES = frozenset(
 )
 
 _PYSHACL_OPTIONS = {"advanced": True, "inference": "none", "inplace": True, "allow_warnings": True}
+
+
+def _remember_sparql_checks() -> None:
+    """Make pySHACL check each SHACL-SPARQL query text for forbidden forms once, not once per focus node.
+
+    pySHACL runs ``SPARQLQueryHelper.check_invalid_sparql`` (a handful of regular expressions over the whole
+    query text: MINUS, VALUES, SERVICE, nested SELECT, AS) before every query it sends, about 40 % of a
+    validation's time. Its answer depends only on the text, on whether ``$value`` is pre-bound and on the extra
+    variables (the regular expressions are class attributes), so a query found valid once stays valid; a query
+    found invalid is not remembered and raises every time, as before.
+    """
+    check = SPARQLQueryHelper.check_invalid_sparql
+    if getattr(check, "remembers", False):
+        return
+    valid: set[tuple[str, bool, frozenset[str]]] = set()
+
+    def remembering_check(
+        helper: SPARQLQueryHelper,
+        sparql_text: str,
+        valuenode: Node | None = None,
+        extravars: Iterable[str] | None = None,
+    ) -> bool:
+        key = (sparql_text, valuenode is not None, frozenset(extravars or ()))
+        if key not in valid:
+            check(helper, sparql_text, valuenode=valuenode, extravars=extravars)  # type: ignore[no-untyped-call]
+            valid.add(key)
+        return True
+
+    remembering_check.remembers = True  # type: ignore[attr-defined]
+    SPARQLQueryHelper.check_invalid_sparql = remembering_check  # type: ignore[method-assign]
+
+
+_remember_sparql_checks()
 
 
 @dataclass(frozen=True)
