@@ -30,6 +30,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.Wrapper import INSERT
 
 from ipgraph.errors import InputError, QuerySyntaxError, QueryTimeoutError, StoreUnavailableError
 from ipgraph.settings import Settings
@@ -157,10 +158,11 @@ class RemoteStore:
             clauses = dataset_clauses(query)
             default_graphs, named_graphs = clauses.default_graphs, clauses.named_graphs
         client = self._client(self.query_url, timeout)
-        client.setQuery(query)
+        form = query_form(query)
+        _set_request(client, query, form)
         # The Accept header below decides the format; the return format only has to suit the query form, or
         # SPARQLWrapper warns (a RuntimeWarning) about JSON for a CONSTRUCT or DESCRIBE.
-        client.setReturnFormat(TURTLE if query_form(query) in ("CONSTRUCT", "DESCRIBE") else JSON)
+        client.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
         client.addCustomHttpHeader("Accept", accept)
         for iri in default_graphs:
             client.addParameter("default-graph-uri", iri)
@@ -237,9 +239,8 @@ class RemoteStore:
         if not self.update_url:
             raise StoreUnavailableError("no update endpoint is configured (IPGRAPH_REMOTE_UPDATE_URL)")
         client = self._client(self.update_url, timeout)
-        client.setQuery(update)
-        if not client.isSparqlUpdateRequest():
-            client.queryType = "INSERT"  # SPARQLWrapper guesses the form from the first keyword; this is an update
+        # Any update form will do: SPARQLWrapper only uses it to send an update (update= to the update endpoint).
+        _set_request(client, update, INSERT)
         for iri in using:
             client.addParameter("using-graph-uri", iri)
         for iri in using_named:
@@ -370,6 +371,19 @@ class RemoteStore:
         finally:
             if method != "GET":
                 self._count_write()
+
+
+def _set_request(client: SPARQLWrapper, text: str, form: str) -> None:
+    """Give SPARQLWrapper the request text and its form, without letting it guess the form from the text.
+
+    ``setQuery`` guesses: it strips comment lines with a pattern that misses every second one of a run of
+    them, then takes the first form keyword found anywhere in what is left, even inside a word. A canned
+    query whose header says "task" or "address" was sent as an ASK, or as an ADD update to the update
+    endpoint. Our own lexer (:func:`~ipgraph.store.sparql_text.query_form`) skips comments, strings and IRIs,
+    so the form is decided here and set on SPARQLWrapper's documented ``queryString``/``queryType`` attributes.
+    """
+    client.queryString = text
+    client.queryType = form
 
 
 def _flush_triples(pending: dict[str, list[ox.Triple]], buffers: dict[str, io.BytesIO]) -> None:
