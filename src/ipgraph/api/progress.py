@@ -3,7 +3,9 @@
 ``GET /progress`` answers JSON for programs; ``GET /dashboard`` is the page for people, with its charts drawn
 by the server as inline SVG (no script, no CDN: it works offline). Both take ``?data=submissions`` (the
 default: accepted reports, current versions only) or ``?data=examples`` (the example reports, never mixed
-with submissions). The figures are computed by :mod:`ipgraph.progress`.
+with submissions). The figures are computed by :mod:`ipgraph.progress` and kept until the store is next written
+(:mod:`ipgraph.progress.cache`), so a repeated request costs no store query. ``/progress`` carries an ETag and
+a Last-Modified date and answers 304 to a conditional request whose validators still match.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
-from ipgraph.progress import DataSource, TargetProgress, YearFigure, progress_report
+from ipgraph.progress import CachedProgress, DataSource, TargetProgress, YearFigure, cached_progress
 from ipgraph.progress.charts import format_number, share_bar, target_text, year_chart
+from ipgraph.publish.freshness import StoreState, is_not_modified
 from ipgraph.publish.i18n import Language
 from ipgraph.publish.locations import browse_path
 from ipgraph.publish.rendering import render_page, request_language
@@ -114,10 +118,23 @@ def dashboard_text(key: str, lang: Language) -> str:
     return entry[lang] if entry else key
 
 
-@router.get("/progress")
-def progress_json(store: StoreDep, data: DataSource = "submissions") -> dict[str, Any]:
-    """Every target with its yearly figures and where it stands, as JSON."""
-    return {"data": data, "targets": [progress_as_json(item) for item in progress_report(store, data)]}
+@router.get("/progress", response_model=None)
+def progress_json(request: Request, store: StoreDep, data: DataSource = "submissions") -> Response:
+    """Every target with its yearly figures and where it stands, as JSON; 304 when the client's copy is current."""
+    progress = cached_progress(store, data)
+    headers = progress_validators(progress, data)
+    state = StoreState(progress.digest, (), progress.computed_at)
+    if is_not_modified(
+        state, headers["ETag"], request.headers.get("if-none-match"), request.headers.get("if-modified-since")
+    ):
+        return Response(status_code=304, headers=headers)
+    body = {"data": data, "targets": [progress_as_json(item) for item in progress.items]}
+    return JSONResponse(body, headers=headers)
+
+
+def progress_validators(progress: CachedProgress, variant: str) -> dict[str, str]:
+    """``ETag`` and ``Last-Modified`` of one representation of these figures; ``no-cache``: revalidate each time."""
+    return {"ETag": progress.etag(variant), "Last-Modified": progress.last_modified, "Cache-Control": "no-cache"}
 
 
 def progress_as_json(item: TargetProgress) -> dict[str, Any]:
@@ -164,7 +181,7 @@ def figure_as_json(figure: YearFigure) -> dict[str, Any]:
 def dashboard(request: Request, settings: SettingsDep, store: StoreDep, data: DataSource = "submissions") -> Response:
     """The progress dashboard: one card per target, grouped by target year, charts as inline SVG."""
     lang = request_language(request)
-    items = progress_report(store, data)
+    items = cached_progress(store, data).items
     cards = [_card(item, lang, settings.base_iri) for item in items]
     years = sorted({item.target.year for item in items})
     context = {
