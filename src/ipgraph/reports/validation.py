@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -222,20 +223,28 @@ class _ThreadState:
 
 class _MirroredGraph(Graph):
     """The data graph pySHACL sees: an rdflib graph for its core constraints, mirrored in an in-memory Oxigraph
-    store that answers its SHACL-SPARQL queries (rdflib's engine would take most of a validation's time)."""
+    store that answers its SHACL-SPARQL queries (rdflib's engine would take most of a validation's time).
+
+    pySHACL sends each SHACL-SPARQL constraint once per focus node, with ``$this`` pre-bound. While the data is
+    unchanged, the mirror runs such a query once with ``$this`` free and answers every focus node from the rows
+    grouped by ``?this`` (see :func:`_groupable`): one query per constraint instead of one per focus node.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.mirror = ScratchStore()
+        self._by_this: dict[str, tuple[list[str], dict[Identifier, list[dict[str, Identifier]]]] | None] = {}
 
     def add_all(self, triples: list[tuple[Node, Node, Node]]) -> None:
         """Add ``triples`` to the graph and its mirror."""
+        self._by_this.clear()
         for triple in triples:
             self.add(triple)
         self.mirror.add(triples)
 
     def remove_all(self, triples: list[tuple[Node, Node, Node]]) -> None:
         """Remove ``triples`` from the graph and its mirror."""
+        self._by_this.clear()
         for triple in triples:
             self.remove(triple)
         self.mirror.remove(triples)
@@ -254,14 +263,62 @@ class _MirroredGraph(Graph):
         if not isinstance(query_object, str) or initNs:
             return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
         bindings = {str(name): value for name, value in (initBindings or {}).items()}
-        try:
-            names, rows = self.mirror.select(query_object, bindings)
-        except RuntimeError:  # a binding the query does not project: let rdflib answer
-            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+        grouped = self._grouped(query_object) if set(bindings) == {"this"} else None
+        if grouped is not None:
+            names, rows = grouped[0], grouped[1].get(bindings["this"], [])
+        else:
+            try:
+                names, rows = self.mirror.select(query_object, bindings)
+            except RuntimeError:  # a binding the query does not project: let rdflib answer
+                return super().query(
+                    query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+                )
         answer = Result("SELECT")
         answer.vars = [Variable(name) for name in names]
         answer.bindings = [{Variable(name): value for name, value in row.items()} for row in rows]
         return answer
+
+    def _grouped(self, text: str) -> tuple[list[str], dict[Identifier, list[dict[str, Identifier]]]] | None:
+        """The rows of ``text`` run with ``$this`` free, by the node ``?this`` is bound to (None: not groupable)."""
+        if text in self._by_this:
+            return self._by_this[text]
+        grouped: tuple[list[str], dict[Identifier, list[dict[str, Identifier]]]] | None = None
+        if _groupable(text):
+            names, rows = self.mirror.select(text)
+            by_this: dict[Identifier, list[dict[str, Identifier]]] = {}
+            for row in rows:
+                focus = row.get("this")
+                if focus is None:  # a row without ?this: per focus node, the query could answer differently
+                    by_this = {}
+                    break
+                by_this.setdefault(focus, []).append(row)
+            else:
+                grouped = (names, by_this)
+        self._by_this[text] = grouped
+        return grouped
+
+
+# Forms under which "run with $this free, keep the rows for one node" could differ from "run with $this bound":
+# aggregates and solution modifiers act on all rows at once, and a nested SELECT has its own scope.
+_NOT_GROUPABLE = re.compile(
+    r"\b(GROUP\s+BY|HAVING|LIMIT|OFFSET|ORDER\s+BY|DISTINCT|REDUCED)\b"
+    r"|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\("
+    r"|\bSELECT\b[\s\S]*\bSELECT\b",
+    re.IGNORECASE,
+)
+
+
+def _groupable(text: str) -> bool:
+    """Whether ``text``, a SELECT that projects ``$this``, may be answered per focus node from one unbound run.
+
+    For a SELECT without aggregates, solution modifiers or nested SELECTs, binding ``$this`` beforehand gives
+    exactly the rows of the unbound query in which ``?this`` is that node, as long as every row binds ``?this``
+    (checked on the rows). The PREFIX lines are left out of the test: an IRI may contain any of these words.
+    """
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().upper().startswith("PREFIX"))
+    return re.search(r"SELECT\s+[^{]*[$?]this\b", body, re.IGNORECASE) is not None and not _NOT_GROUPABLE.search(
+        body
+    )
 
 
 def _with_inline_prefixes(shapes: Graph) -> Graph:
