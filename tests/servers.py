@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,11 +77,14 @@ class OxigraphServer:
 
 
 @contextmanager
-def run_oxigraph(location: Path, port: int | None = None) -> Iterator[OxigraphServer]:
-    """Start ``oxigraph serve`` on 127.0.0.1 with its data in ``location``; kill it on exit."""
+def run_oxigraph(location: Path, port: int | None = None, options: Sequence[str] = ()) -> Iterator[OxigraphServer]:
+    """Start ``oxigraph serve`` on 127.0.0.1 with its data in ``location`` (and extra ``options``); kill it on exit."""
     port = port or free_port()
     process = subprocess.Popen(
-        [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        [
+            str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+            "--union-default-graph", *options,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

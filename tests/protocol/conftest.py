@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import OXIGRAPH, OxigraphServer, free_port, serve_app, wait_until_answering
+from servers import OxigraphServer, run_oxigraph, serve_app
 
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store, UpdateRequest
@@ -103,19 +102,5 @@ def oxigraph_with_timeout(location: Path, seconds: int) -> Iterator[OxigraphServ
 
     The session's server has no timeout, and a runaway query there would slow every later test.
     """
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-            "--union-default-graph", "--timeout-s", str(seconds),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        server = OxigraphServer(f"http://127.0.0.1:{port}", process)
-        wait_until_answering(f"{server.query_url}?query=ASK%7B%7D", process)
+    with run_oxigraph(location, options=("--timeout-s", str(seconds))) as server:
         yield server
-    finally:
-        process.kill()
-        process.wait()
