@@ -116,6 +116,13 @@ def test_cq4_targets_for_2025(store: EmbeddedStore) -> None:
     assert rows["II.2.1.a.b2"]["qualitative"] == Literal(True)
 
 
+@pytest.mark.parametrize("year", ["2025", "2030"])
+def test_cq4_cq5_one_row_per_target(store: EmbeddedStore, year: str) -> None:
+    # A qualitative target is typed both ipg:Target and ipg:QualitativeTarget; it must still come once.
+    references = [text(row, "reference") for row in run(store, "list_targets", year=year)]
+    assert len(references) == len(set(references))
+
+
 def test_cq5_targets_for_2030(store: EmbeddedStore) -> None:
     rows = {text(row, "reference"): row for row in run(store, "list_targets", year="2030")}
     assert set(rows) == {"II.2.2.a.b1", "II.2.2.a.b2", "II.2.2.a.b3", "II.2.2.a.b4", "II.2.2.b", "II.2.2.b.b1"}
