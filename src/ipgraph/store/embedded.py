@@ -30,10 +30,16 @@ from ipgraph.store.sparql_text import add_using_clauses
 from ipgraph.store.terms import from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
 from ipgraph.store.worker import QueryPool
 
-#: Quads handed to the engine per transaction while bulk loading (bounds memory, paces progress reports).
+#: A file of at most this many quads is stored in one transaction; a longer one goes to the engine's bulk loader
+#: in batches of this many quads (bounds memory, paces progress reports).
 LOAD_CHUNK = 50_000
 
 ProgressCallback = Callable[[int], None]
+
+
+def _batches(quads: Iterator[ox.Quad]) -> Iterator[list[ox.Quad]]:
+    while batch := list(islice(quads, LOAD_CHUNK)):
+        yield batch
 
 
 class EmbeddedStore:
@@ -220,33 +226,40 @@ class EmbeddedStore:
         """Bulk-load a file into a named graph, returning the number of triples read from it.
 
         Triples (and the default-graph quads of N-Quads/TriG) go to ``graph``; named-graph quads keep their
-        graph. The file is added in transactions of :data:`LOAD_CHUNK` quads; ``progress`` is called with the running
-        count. ``iri_rewrite`` = (old base, new base) rewrites IRIs starting with the old base.
+        graph. ``progress`` is called with the running count after each batch of :data:`LOAD_CHUNK` quads.
+        ``iri_rewrite`` = (old base, new base) rewrites IRIs starting with the old base.
 
-        A file that does not parse leaves the store unchanged: a file of one chunk is stored in one transaction,
-        and a longer one is read through to its end before its first chunk is stored, then read again to store
-        it (twice the parsing, but memory stays bounded). The file must not change while it loads.
+        A file that does not parse leaves the store unchanged. A file of at most :data:`LOAD_CHUNK` quads is
+        stored in one transaction. A longer one is first read through to its end, storing nothing, and only once
+        it proved well-formed read again and handed to the engine's bulk loader in batches of
+        :data:`LOAD_CHUNK` quads. The bulk loader writes sorted files straight to disk: a transaction of 50,000
+        quads keeps RocksDB's write batch and memtables in memory (a 1M-quad file peaked near 950 MB that way),
+        and one bulk-loader call over the whole file buffers a million quads before it writes; batches keep the
+        peak near 150 MB and load several times faster. The bulk loader is not atomic, so a disk failure midway
+        can leave part of the file stored; a syntax error cannot, as the first reading found none. The file must
+        not change while it loads.
         """
         graph_name = to_ox_graph_name(graph)
         quads = read_quads(path, graph_name, media_type, iri_rewrite)
         first = list(islice(quads, LOAD_CHUNK + 1))
-        if len(first) > LOAD_CHUNK:
+        try:
+            if len(first) <= LOAD_CHUNK:
+                return self._store_chunks(iter([first]), self._store.extend, progress)
             del first
             deque(quads, maxlen=0)  # raises RdfSyntaxError here, before anything is stored
-            quads = read_quads(path, graph_name, media_type, iri_rewrite)
-        else:
-            quads = iter(first)
-        try:
-            return self._extend_in_chunks(quads, progress)
+            again = read_quads(path, graph_name, media_type, iri_rewrite)
+            return self._store_chunks(_batches(again), self._store.bulk_extend, progress)
         except OSError as error:
             raise StoreUnavailableError(f"cannot load {path}: {error}") from error
 
-    def _extend_in_chunks(self, quads: Iterator[ox.Quad], progress: ProgressCallback | None) -> int:
+    def _store_chunks(
+        self, chunks: Iterator[list[ox.Quad]], add: Callable[[list[ox.Quad]], None], progress: ProgressCallback | None
+    ) -> int:
         total = 0
         with self._write_lock:
             try:
-                while chunk := list(islice(quads, LOAD_CHUNK)):
-                    self._store.extend(chunk)
+                for chunk in chunks:
+                    add(chunk)
                     total += len(chunk)
                     if progress is not None:
                         progress(total)
