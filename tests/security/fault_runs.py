@@ -18,11 +18,14 @@ import statistics
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 from rdflib import URIRef
-from server_process import Supervisor
+from server_process import ServerProcess, Supervisor, free_port, issue_tokens, report_factory
 
 #: Years of the plan's period (to 2030) whose reporting deadline (15 October) is not past yet.
 YEARS = (2027, 2028, 2029, 2030)
@@ -58,6 +61,41 @@ class KillFigures:
             f"{len(self.acknowledged)} acknowledged (201), {self.versions_stored} versions stored, "
             f"refused or cut off: {dict(self.failures)}, {self.seconds:.0f} s"
         )
+
+
+@dataclass
+class Supervised:
+    """A supervised ipgraph process with submission tokens and one conforming report body per organisation."""
+
+    supervisor: Supervisor
+    tokens: dict[URIRef, str]
+    bodies: dict[URIRef, str]
+
+    @property
+    def url(self) -> str:
+        return self.supervisor.server.url
+
+
+@contextmanager
+def supervised_server(
+    data_dir: Path, organisations: int, environment: Mapping[str, str] | None = None
+) -> Iterator[Supervised]:
+    """ipgraph under a supervisor on ``data_dir``, with tokens for the first ``organisations`` reporting ones."""
+    factory = report_factory()
+    chosen = factory.reporting_organisations()[:organisations]
+    data_dir.mkdir()
+    tokens = issue_tokens(data_dir, chosen)
+    bodies = {
+        organisation: factory.report_turtle(organisation, YEARS[number % len(YEARS)], applications=10 + number)
+        for number, organisation in enumerate(chosen)
+    }
+    supervisor = Supervisor(ServerProcess(data_dir, free_port(), dict(environment or {})))
+    supervisor.start()
+    try:
+        supervisor.server.wait_ready()
+        yield Supervised(supervisor, tokens, bodies)
+    finally:
+        supervisor.stop()
 
 
 def submit(client: httpx.Client, url: str, token: str, body: str) -> httpx.Response:

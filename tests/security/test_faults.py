@@ -7,16 +7,14 @@ from __future__ import annotations
 import resource
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fault_runs import YEARS, check_stored, kill_run, load_run, submit
-from rdflib import URIRef
+from fault_runs import Supervised, check_stored, kill_run, load_run, submit, supervised_server
 from security_support import ADMIN_TOKEN, refused
-from server_process import ServerProcess, Supervisor, free_port, issue_tokens, report_factory, start_oxigraph
+from server_process import free_port, start_oxigraph
 
 from ipgraph.settings import Settings
 from ipgraph.store.remote import RemoteStore
@@ -24,38 +22,11 @@ from ipgraph.store.remote import RemoteStore
 ORGANISATIONS = 2
 
 
-@dataclass
-class Supervised:
-    """A supervised ipgraph process with submission tokens and one conforming report body per organisation."""
-
-    supervisor: Supervisor
-    tokens: dict[URIRef, str]
-    bodies: dict[URIRef, str]
-
-    @property
-    def url(self) -> str:
-        return self.supervisor.server.url
-
-
 @pytest.fixture(scope="module")
 def supervised(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervised]:
-    factory = report_factory()
-    organisations = factory.reporting_organisations()[:ORGANISATIONS]
-    data_dir = tmp_path_factory.mktemp("faults") / "data"
-    data_dir.mkdir()
-    tokens = issue_tokens(data_dir, organisations)
-    bodies = {
-        organisation: factory.report_turtle(organisation, YEARS[number % len(YEARS)], applications=10 + number)
-        for number, organisation in enumerate(organisations)
-    }
-    server = ServerProcess(data_dir, free_port(), {"IPGRAPH_ADMIN_TOKEN": ADMIN_TOKEN})
-    supervisor = Supervisor(server)
-    supervisor.start()
-    try:
-        server.wait_ready()
-        yield Supervised(supervisor, tokens, bodies)
-    finally:
-        supervisor.stop()
+    environment = {"IPGRAPH_ADMIN_TOKEN": ADMIN_TOKEN}
+    with supervised_server(tmp_path_factory.mktemp("faults") / "data", ORGANISATIONS, environment) as server:
+        yield server
 
 
 def test_sigkill_during_submissions_loses_no_acknowledged_report(supervised: Supervised) -> None:

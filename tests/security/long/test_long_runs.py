@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-from fault_runs import YEARS, check_stored, kill_run, load_run
-from rdflib import URIRef
-from server_process import ServerProcess, Supervisor, free_port, issue_tokens, report_factory
+from fault_runs import Supervised, check_stored, kill_run, load_run, supervised_server
 
 pytestmark = pytest.mark.slow
 
@@ -25,40 +22,16 @@ CONNECTIONS = int(os.environ.get("IPGRAPH_PROVE_CONNECTIONS", "64"))
 SUBMITTERS = 4
 
 
-@dataclass
-class Supervised:
-    supervisor: Supervisor
-    tokens: dict[URIRef, str]
-    bodies: dict[URIRef, str]
-
-
-def supervised_server(data_dir_root: pytest.TempPathFactory, organisations: int) -> Iterator[Supervised]:
-    factory = report_factory()
-    chosen = factory.reporting_organisations()[:organisations]
-    data_dir = data_dir_root.mktemp("prove") / "data"
-    data_dir.mkdir()
-    tokens = issue_tokens(data_dir, chosen)
-    bodies = {
-        organisation: factory.report_turtle(organisation, YEARS[number % len(YEARS)], applications=10 + number)
-        for number, organisation in enumerate(chosen)
-    }
-    supervisor = Supervisor(ServerProcess(data_dir, free_port()))
-    supervisor.start()
-    try:
-        supervisor.server.wait_ready()
-        yield Supervised(supervisor, tokens, bodies)
-    finally:
-        supervisor.stop()
-
-
 @pytest.fixture
 def load_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervised]:
-    yield from supervised_server(tmp_path_factory, SUBMITTERS)
+    with supervised_server(tmp_path_factory.mktemp("prove") / "data", SUBMITTERS) as server:
+        yield server
 
 
 @pytest.fixture
 def kill_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervised]:
-    yield from supervised_server(tmp_path_factory, 1)
+    with supervised_server(tmp_path_factory.mktemp("prove") / "data", 1) as server:
+        yield server
 
 
 def test_mixed_load_at_64_connections_for_60_seconds(load_server: Supervised) -> None:
