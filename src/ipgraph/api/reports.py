@@ -38,9 +38,9 @@ from ipgraph.formats import (
     Format,
     negotiate,
 )
-from ipgraph.reports.receipts import Receipt, report_path
+from ipgraph.reports.receipts import Receipt, report_path, version_json
 from ipgraph.reports.rendering import outcome_to_csv, outcome_to_json, outcome_to_rdf
-from ipgraph.reports.storage import ReportKey, StoredVersion, check_year, organisation_from_text, registry_entry
+from ipgraph.reports.storage import ReportKey, check_year, organisation_from_text, registry_entry
 from ipgraph.reports.submission import (
     Checked,
     ReportRejectedError,
@@ -183,24 +183,6 @@ def outcome_response(request: Request, outcome: ValidationOutcome, chosen: Forma
 def receipt_response(receipt: Receipt) -> Response:
     """201 Created: the receipt, with the report's IRI in ``Location``."""
     return _json(receipt.to_json(), status=201, headers={"Location": str(receipt.stored.report)})
-
-
-def version_json(stored: StoredVersion) -> dict[str, Any]:
-    """What the registry says about one version, as JSON."""
-    return {
-        "report": str(stored.report),
-        "graph": str(stored.graph),
-        "organisation": str(stored.key.organisation),
-        "year": stored.key.year,
-        "version": stored.version,
-        "current": stored.current,
-        "received_at": stored.submitted_at.isoformat(),
-        "replaces": str(stored.revision_of) if stored.revision_of is not None else None,
-        "superseded_at": stored.invalidated_at.isoformat() if stored.invalidated_at is not None else None,
-        "content_hash": {"algorithm": "sha256", "value": stored.content_hash},
-        "shapes_version": stored.shapes_version,
-        "url": report_path(stored),
-    }
 
 
 def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> Response:

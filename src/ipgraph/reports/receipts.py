@@ -29,20 +29,30 @@ class Receipt:
 
     def to_json(self) -> dict[str, Any]:
         """The receipt as the API returns it (201) and the journal keeps it."""
-        stored = self.stored
-        return {
-            "report": str(stored.report),
-            "graph": str(stored.graph),
-            "organisation": str(stored.key.organisation),
-            "year": stored.key.year,
-            "version": stored.version,
-            "replaces": str(stored.revision_of) if stored.revision_of is not None else None,
-            "received_at": stored.submitted_at.isoformat(),
-            "content_hash": {"algorithm": "sha256", "value": stored.content_hash},
-            "shapes_version": stored.shapes_version,
-            "warnings": self.warnings,
-            "url": report_path(stored),
-        }
+        facts = {key: value for key, value in version_json(self.stored).items() if key not in _LATER_STATE}
+        return facts | {"warnings": self.warnings}
+
+
+#: What the registry learns about a version after it was accepted; a receipt states only what was true then.
+_LATER_STATE = frozenset({"current", "superseded_at"})
+
+
+def version_json(stored: StoredVersion) -> dict[str, Any]:
+    """What the registry says about one version, as JSON."""
+    return {
+        "report": str(stored.report),
+        "graph": str(stored.graph),
+        "organisation": str(stored.key.organisation),
+        "year": stored.key.year,
+        "version": stored.version,
+        "current": stored.current,
+        "received_at": stored.submitted_at.isoformat(),
+        "replaces": str(stored.revision_of) if stored.revision_of is not None else None,
+        "superseded_at": stored.invalidated_at.isoformat() if stored.invalidated_at is not None else None,
+        "content_hash": {"algorithm": "sha256", "value": stored.content_hash},
+        "shapes_version": stored.shapes_version,
+        "url": report_path(stored),
+    }
 
 
 def report_path(stored: StoredVersion) -> str:
