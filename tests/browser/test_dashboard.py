@@ -7,12 +7,11 @@ figures). Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from project_graphs import load_progress_fixtures
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -20,12 +19,10 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from ipgraph.settings import Settings
 from ipgraph.store.embedded import EmbeddedStore
-from ipgraph.vocab import GRAPH
 
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parents[2]
-FIXTURES = PROJECT / "tests" / "reports" / "fixtures" / "progress"
 ARTIFACTS = PROJECT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -46,12 +43,7 @@ PLAN_TARGETS = (
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     store = EmbeddedStore(tmp_path_factory.mktemp("dashboard-store"), workers=1)
-    for path in sorted((PROJECT / "ontology").glob("*.ttl")):
-        store.load_file(path, GRAPH["ontology"])
-    for path in sorted((PROJECT / "data").glob("*.ttl")):
-        store.load_file(path, GRAPH[path.stem])
-    for name, graph in json.loads((FIXTURES / "graphs.json").read_text()).items():
-        store.load_file(FIXTURES / name, URIRef(graph))
+    load_progress_fixtures(store)
     yield store
     store.close()
 

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from project_graphs import load_project
 from rdflib import Literal, URIRef
 
 from ipgraph.queries import CannedQuery, load_canned_queries
 from ipgraph.store.base import Row
 from ipgraph.store.embedded import EmbeddedStore
-from ipgraph.vocab import GRAPH, IPR
+from ipgraph.vocab import IPR
 
 PROJECT = Path(__file__).resolve().parents[2]
 QUERIES = load_canned_queries(PROJECT / "queries")
@@ -25,10 +26,7 @@ QUERIES = load_canned_queries(PROJECT / "queries")
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     store = EmbeddedStore(tmp_path_factory.mktemp("canned-store"), workers=1)
-    for path in sorted((PROJECT / "ontology").glob("*.ttl")):
-        store.load_file(path, GRAPH["ontology"])
-    for path in sorted((PROJECT / "data").glob("*.ttl")):
-        store.load_file(path, GRAPH[path.stem])
+    load_project(store)
     yield store
     store.close()
 

@@ -7,32 +7,23 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
+from project_graphs import load_project
 from publishing import PROJECT, Service
 
 from ipgraph.api import create_app
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 from ipgraph.store.embedded import EmbeddedStore
-from ipgraph.vocab import GRAPH, ONTOLOGY_GRAPH
-
-
-def load_project_files(store: EmbeddedStore, project: Path = PROJECT) -> None:
-    """Load ontology/*.ttl and data/*.ttl into their named graphs (docs/model.md, "Named graphs")."""
-    for path in sorted((project / "ontology").glob("*.ttl")):
-        store.load_file(path, ONTOLOGY_GRAPH)
-    for path in sorted((project / "data").glob("*.ttl")):
-        store.load_file(path, GRAPH[path.stem])
 
 
 @pytest.fixture(scope="session")
 def plan_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     """An embedded store on disk holding the ontology and the plan data."""
     store = EmbeddedStore(tmp_path_factory.mktemp("plan-store"), workers=1)
-    load_project_files(store)
+    load_project(store)
     yield store
     store.close()
 

@@ -29,20 +29,20 @@ Hand computation, per target:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import Graph, URIRef
+from project_graphs import load_progress_fixtures, load_project
+from rdflib import Graph
 
 from ipgraph.progress import TargetProgress, progress_report
 from ipgraph.queries import load_canned_queries
 from ipgraph.reports.storage import ReportArchive, ReportKey
 from ipgraph.settings import Settings
-from ipgraph.store.base import Row, Store
+from ipgraph.store.base import Row
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.remote import RemoteStore
 from ipgraph.vocab import GRAPH, IPR
@@ -51,21 +51,6 @@ ServiceStarter = Callable[..., str]
 
 PROJECT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "progress"
-
-
-def load_project(store: Store) -> None:
-    """The project's ontology and data graphs, as the service loads them on first start."""
-    for path in sorted((PROJECT / "ontology").glob("*.ttl")):
-        store.load_file(path, GRAPH["ontology"])
-    for path in sorted((PROJECT / "data").glob("*.ttl")):
-        store.load_file(path, GRAPH[path.stem])
-
-
-def load_progress_fixtures(store: Store) -> None:
-    """The project's graphs plus every fixture file in the graph graphs.json names."""
-    load_project(store)
-    for name, graph in json.loads((FIXTURES / "graphs.json").read_text()).items():
-        store.load_file(FIXTURES / name, URIRef(graph))
 
 
 @pytest.fixture(scope="module")

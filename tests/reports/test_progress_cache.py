@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from project_graphs import load_project
 from rdflib import Graph, Literal, URIRef
 
 from ipgraph.progress import ProgressCache, TargetProgress, cache_of, progress_report
@@ -30,14 +31,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "progress"
 DOST_2023 = ReportKey(IPR["org-so-khoa-hoc-va-cong-nghe"], 2023)
 STORED = {"content_hash": "a" * 64, "shapes_version": "b" * 64}
-
-
-def load_project(store: Store) -> None:
-    """The project's ontology and data graphs, as the service loads them on first start."""
-    for path in sorted((PROJECT / "ontology").glob("*.ttl")):
-        store.load_file(path, GRAPH["ontology"])
-    for path in sorted((PROJECT / "data").glob("*.ttl")):
-        store.load_file(path, GRAPH[path.stem])
 
 
 def submit(store: Store, version: int, fixture: str, previous: StoredVersion | None) -> StoredVersion:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from project_graphs import load_progress_fixtures
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Identifier
@@ -23,13 +24,11 @@ from servers import OxigraphServer
 from SPARQLWrapper import SPARQLWrapper
 
 from ipgraph.queries import CannedQuery, load_canned_queries
-from ipgraph.store.base import QueryRequest, Row, Store, UpdateRequest
+from ipgraph.store.base import QueryRequest, Row, UpdateRequest
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.remote import RemoteStore
-from ipgraph.vocab import GRAPH
 
 PROJECT = Path(__file__).resolve().parents[2]
-FIXTURES = PROJECT / "tests" / "reports" / "fixtures" / "progress"
 CANNED = load_canned_queries(PROJECT / "queries")
 SPARQL_JSON = "application/sparql-results+json"
 
@@ -53,16 +52,6 @@ DESCRIBE_PLAN = HEADER + """DESCRIBE <https://w3id.org/ipgraph/id/plan-160-kh-ub
 """
 
 
-def load_data(store: Store) -> None:
-    """The project's ontology and data graphs, then the progress report fixtures in their own graphs."""
-    for path in sorted((PROJECT / "ontology").glob("*.ttl")):
-        store.load_file(path, GRAPH["ontology"])
-    for path in sorted((PROJECT / "data").glob("*.ttl")):
-        store.load_file(path, GRAPH[path.stem])
-    for name, graph in json.loads((FIXTURES / "graphs.json").read_text(encoding="utf-8")).items():
-        store.load_file(FIXTURES / name, URIRef(graph))
-
-
 @pytest.fixture(scope="module")
 def stores(
     oxigraph_server: OxigraphServer, tmp_path_factory: pytest.TempPathFactory
@@ -73,8 +62,8 @@ def stores(
         oxigraph_server.query_url, oxigraph_server.update_url, oxigraph_server.store_url, query_timeout=30.0
     )
     remote.update(UpdateRequest("DROP SILENT ALL"))  # the session's server is shared: start from nothing
-    load_data(embedded)
-    load_data(remote)
+    load_progress_fixtures(embedded)
+    load_progress_fixtures(remote)
     yield embedded, remote
     embedded.close()
 
