@@ -109,11 +109,7 @@ def _parse_into(graph: Graph, data: bytes, chosen: Format, base_iri: str, limits
             column=error.getColumnNumber(),
         ) from None
     except json.JSONDecodeError as error:
-        raise RdfSyntaxError(
-            f"JSON error at line {error.lineno}, column {error.colno}: {error.msg}",
-            line=error.lineno,
-            column=error.colno,
-        ) from None
+        raise _json_syntax_error(error) from None
     except _PARSER_FAILURES as error:
         bad_line = _failing_line(source, chosen) if chosen in (N_TRIPLES, N_QUADS) else None
         where = f" at line {bad_line}" if bad_line else ""
@@ -199,11 +195,7 @@ def _check_json_ld(text: str, limits: ParseLimits) -> None:
     except RecursionError:
         raise RdfSyntaxError(f"JSON-LD nested deeper than {limits.max_json_depth} levels is refused") from None
     except json.JSONDecodeError as error:
-        raise RdfSyntaxError(
-            f"JSON error at line {error.lineno}, column {error.colno}: {error.msg}",
-            line=error.lineno,
-            column=error.colno,
-        ) from None
+        raise _json_syntax_error(error) from None
     stack: list[tuple[Any, int, bool]] = [(document, 1, False)]
     while stack:
         node, depth, in_context = stack.pop()
@@ -250,3 +242,10 @@ def _normalise_in_place(graph: Graph) -> None:
 def _normalised(graph: Graph) -> Graph:
     _normalise_in_place(graph)
     return graph
+
+
+def _json_syntax_error(error: json.JSONDecodeError) -> RdfSyntaxError:
+    """A JSON decoding failure as the 400 it becomes: where it is and what the decoder expected."""
+    return RdfSyntaxError(
+        f"JSON error at line {error.lineno}, column {error.colno}: {error.msg}", line=error.lineno, column=error.colno
+    )
