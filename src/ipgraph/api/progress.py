@@ -21,7 +21,7 @@ from ipgraph.progress import CachedProgress, DataSource, TargetProgress, YearFig
 from ipgraph.progress.charts import format_number, share_bar, target_text, year_chart
 from ipgraph.publish.freshness import StoreState, is_not_modified
 from ipgraph.publish.i18n import Language
-from ipgraph.publish.locations import browse_path
+from ipgraph.publish.locations import link_target
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.vocab import IPR
 
@@ -199,7 +199,7 @@ def _card(item: TargetProgress, lang: Language, base_iri: str) -> dict[str, Any]
         "item": item,
         "year": target.year,
         "id": "target-" + target.reference,
-        "href": browse_path(base_iri, target.iri) or target.iri,
+        "href": link_target(base_iri, target.iri),
         "label": target.labels.get(lang) or target.labels.get("en") or target.reference,
         "text": target.texts.get(lang) or target.texts.get("vi", ""),
         "indicator": target.indicator_labels.get(lang) or target.indicator_labels.get("en", ""),

@@ -23,7 +23,7 @@ from ipgraph.api.sparql import guard_policy
 from ipgraph.errors import IpgraphError
 from ipgraph.formats import SPARQL_JSON, TURTLE
 from ipgraph.publish.catalogue import list_concepts, list_members
-from ipgraph.publish.locations import browse_path
+from ipgraph.publish.locations import browse_path, link_target
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.publish.results import QueryFailure, ResultTable, failure_excerpt, result_table
 from ipgraph.queries import CannedQuery
@@ -62,7 +62,7 @@ def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
         "targets": list_members(store, IPG.Target),
         "ip_categories": list_concepts(store, IPR["ip-categories"]),
         "questions": [(name, query.title(lang)) for name, query in request.app.state.canned_queries.items()],
-        "href": lambda iri: browse_path(settings.base_iri, str(iri)) or str(iri),
+        "href": lambda iri: link_target(settings.base_iri, str(iri)),
     }
     return render_page(request, "home.html", context)
 
@@ -82,7 +82,7 @@ def search_page(request: Request, settings: SettingsDep, store: StoreDep, q: str
     context = {
         "search_query": q,
         "hits": hits,
-        "href": lambda iri: browse_path(settings.base_iri, str(iri)) or str(iri),
+        "href": lambda iri: link_target(settings.base_iri, str(iri)),
     }
     return render_page(request, "search.html", context)
 

@@ -15,7 +15,7 @@ as a format.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from rdflib import URIRef
 
@@ -24,6 +24,10 @@ from ipgraph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE
 DOCUMENT_PREFIX = "doc/"
 #: IRI path prefixes (below the base) that are published through ``/doc/``.
 PUBLISHED_PREFIXES = ("id/", "graph/")
+
+#: IRI schemes a page may turn into a clickable link; any other (``javascript:``, ``data:``, ``file:``, ``urn:``…)
+#: is shown as text only, since a browser would run or open it rather than navigate to a web page.
+LINKABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 #: Explicit document extensions → format name (``html`` or a name in :mod:`ipgraph.formats`).
 EXTENSIONS: dict[str, str] = {
@@ -81,3 +85,16 @@ def browse_path(base_iri: str, iri: str) -> str | None:
     if document is not None:
         return document
     return local_path(base_iri, iri)
+
+
+def link_target(base_iri: str, iri: str) -> str | None:
+    """Where a link shown for ``iri`` may point: its page on this site, the IRI itself when it is a web or mail
+    address, or ``None`` when it must be shown as text only (every other scheme, e.g. ``javascript:``)."""
+    local = browse_path(base_iri, iri)
+    if local is not None:
+        return local
+    try:
+        scheme = urlsplit(iri.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return iri if scheme in LINKABLE_SCHEMES else None

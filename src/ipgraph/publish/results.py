@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ipgraph.publish.locations import browse_path
+from ipgraph.publish.locations import link_target
 from ipgraph.publish.views import Term, prefixed_name
 
 
@@ -52,7 +52,7 @@ def _cell(value: dict[str, str] | None, base_iri: str) -> Term | None:
         return None
     text = value.get("value", "")
     if value.get("type") == "uri":
-        return Term(text=prefixed_name(text), href=browse_path(base_iri, text) or text, iri=text)
+        return Term(text=prefixed_name(text), href=link_target(base_iri, text), iri=text)
     if value.get("type") == "bnode":
         return Term(text=f"_:{text}")
     datatype = value.get("datatype")

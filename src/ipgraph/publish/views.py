@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from ipgraph.publish.describe import LABEL_PROPERTIES, fetch_values
 from ipgraph.publish.i18n import Language
-from ipgraph.publish.locations import browse_path
+from ipgraph.publish.locations import link_target
 from ipgraph.store.base import Store
 from ipgraph.vocab import IPG, IPR, PREFIXES
 
@@ -128,7 +128,7 @@ class TermNamer:
             rows = self.rows(node, depth=depth + 1) if depth < 2 else ()
             return Term(text="[…]", nested=rows)
         iri = str(node)
-        href = browse_path(self.base_iri, iri) or iri
+        href = link_target(self.base_iri, iri)
         label = self.label(node)
         if label is not None:
             return Term(text=label[0], href=href, lang=label[1] or None, iri=iri)
@@ -136,7 +136,7 @@ class TermNamer:
 
     def predicate(self, iri: Node) -> Term:
         """A property, always shown as its prefixed name (the page is also a lesson in the vocabulary)."""
-        return Term(text=prefixed_name(str(iri)), href=browse_path(self.base_iri, str(iri)) or str(iri), iri=str(iri))
+        return Term(text=prefixed_name(str(iri)), href=link_target(self.base_iri, str(iri)), iri=str(iri))
 
     def rows(self, subject: Node, *, depth: int = 0, skip: Iterable[URIRef] = ()) -> tuple[PropertyRow, ...]:
         """The properties of ``subject`` in the graph, grouped, in prefixed-name order."""
