@@ -248,11 +248,12 @@ def test_cq19_who_carries_each_duty_today(store: EmbeddedStore) -> None:
     """The successor chain is followed to its end; the plan's own leads stay as written beside today's holders."""
     rows = run(store, "duty_holders_today")
     holders = {(text(row, "reference"), row["lead"]): row for row in rows}
-    # Every lead of every duty of section V appears once, with the plan's own assignment intact.
+    # Every lead (and requested body) of every duty of section V appears once, with the plan's own assignment intact.
     assignments = store.select(
         "SELECT ?duty ?lead WHERE { ?duty a <https://w3id.org/ipgraph/def#Duty> ; "
         "<http://www.w3.org/ns/prov#qualifiedAssociation> [ <http://www.w3.org/ns/prov#agent> ?lead ; "
-        "<http://www.w3.org/ns/prov#hadRole> <https://w3id.org/ipgraph/id/role-lead> ] }"
+        "<http://www.w3.org/ns/prov#hadRole> ?role ] "
+        "FILTER (?role IN (<https://w3id.org/ipgraph/id/role-lead>, <https://w3id.org/ipgraph/id/role-requested>)) }"
     )
     assert len(holders) == len(rows) == len(assignments)
     assert {(row["duty"], row["lead"]) for row in rows} == {(row["duty"], row["lead"]) for row in assignments}
