@@ -19,6 +19,7 @@ from ipgraph.vocab import IPG, IPR, P160
 
 PROJECT = Path(__file__).resolve().parents[2]
 ELI_PART_OF = URIRef("http://data.europa.eu/eli/ontology#is_part_of")
+DOST = {"org-so-khoa-hoc-va-cong-nghe"}
 ASSIGNMENT_ROLES = {IPR["role-lead"], IPR["role-partner"], IPR["role-advisee"], IPR["role-requested"]}
 _QUOTED = re.compile(r'"([^"]+)"')
 
@@ -155,7 +156,8 @@ def test_each_item_has_exactly_the_audiences_its_wording_names(graph: Graph, nam
     [
         # III.6.d and V.8.b: "cán bộ, giáo viên, học sinh, sinh viên"; III.6.c: "doanh nghiệp, trường học".
         ("audience-teachers-and-students", {"task-III.6.c", "task-III.6.d", "duty-V.8.b"}),
-        # V.10.b: "tổ chức thành viên, hội viên" of the four bodies, the Cooperative Alliance's members are cooperatives.
+        # V.10.b: "tổ chức thành viên, hội viên"; of the four bodies of V.10, the Cooperative Alliance has member
+        # organisations, and they are cooperatives.
         ("audience-cooperatives", {"duty-V.10.b"}),
         ("audience-research-and-universities", {"task-III.1.d", "task-III.4.a", "task-III.4.c"}),
     ],
@@ -193,7 +195,9 @@ def _after(text: str, verb: str, names: list[str]) -> bool:
     """Some name of the agent follows the verb in the text."""
     lowered = text.lower()
     return any(
-        lowered.find(name.lower(), start) >= 0 for start in (m.end() for m in re.finditer(verb, lowered)) for name in names
+        lowered.find(name.lower(), start) >= 0
+        for start in (m.end() for m in re.finditer(verb, lowered))
+        for name in names
     )
 
 
@@ -257,7 +261,9 @@ def test_each_role_names_its_items(graph: Graph, role: str, expected: set[tuple[
 
 def test_a_requested_body_leads_nothing_and_is_requested_to_report(graph: Graph) -> None:
     newspaper = IPR["org-bao-thai-binh"]
-    assert [duty for duty, role, agent in _associations(graph) if agent == newspaper and role != IPR["role-requested"]] == []
+    assert [
+        duty for duty, role, agent in _associations(graph) if agent == newspaper and role != IPR["role-requested"]
+    ] == []
     for obligation in ("reporting-obligation", "ad-hoc-reporting"):
         roles = {
             graph.value(association, PROV.hadRole)
@@ -297,7 +303,9 @@ def test_every_organisation_has_a_kind(graph: Graph) -> None:
     ],
 )
 def test_kinds_of_named_organisations(graph: Graph, organisation: str, kinds: set[str]) -> None:
-    found = {str(kind).removeprefix(str(IPR["orgkind-"])) for kind in graph.objects(IPR[organisation], ORG.classification)}
+    found = {
+        str(kind).removeprefix(str(IPR["orgkind-"])) for kind in graph.objects(IPR[organisation], ORG.classification)
+    }
     assert found == kinds
 
 
@@ -332,12 +340,10 @@ def _span(graph: Graph, interval: URIRef) -> tuple[str, str]:
 @pytest.mark.parametrize(
     ("activity", "kind", "verb", "span", "runners"),
     [
-        ("review-2021-2025", "mid-term-review", "sơ kết", ("2021-01-01", "2025-12-31"), {"org-so-khoa-hoc-va-cong-nghe"}),
-        ("review-to-2030", "final-review", "tổng kết", ("2021-01-01", "2030-12-31"), {"org-so-khoa-hoc-va-cong-nghe"}),
-        ("dost-annual-report", "annual-report", "định kỳ hàng năm báo cáo", ("2021-01-01", "2030-12-31"),
-         {"org-so-khoa-hoc-va-cong-nghe"}),
-        ("monitoring-V.1.a", "monitoring-and-inspection", "theo dõi, kiểm tra", ("2021-01-01", "2030-12-31"),
-         {"org-so-khoa-hoc-va-cong-nghe"}),
+        ("review-2021-2025", "mid-term-review", "sơ kết", ("2021-01-01", "2025-12-31"), DOST),
+        ("review-to-2030", "final-review", "tổng kết", ("2021-01-01", "2030-12-31"), DOST),
+        ("dost-annual-report", "annual-report", "định kỳ hàng năm báo cáo", ("2021-01-01", "2030-12-31"), DOST),
+        ("monitoring-V.1.a", "monitoring-and-inspection", "theo dõi, kiểm tra", ("2021-01-01", "2030-12-31"), DOST),
         ("inspections-V.9.c", "inter-agency-inspection", "thanh tra, kiểm tra liên ngành", ("2021-01-01", "2030-12-31"),
          {"org-cong-an-tinh", "org-cuc-quan-ly-thi-truong-tinh", "org-chi-cuc-hai-quan-thai-binh"}),
         ("campaign-V.12", "communication-campaign", "tuyên truyền", ("2021-01-01", "2030-12-31"),
