@@ -225,9 +225,12 @@ def test_each_role_is_found_in_its_clause_s_wording(graph: Graph) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_the_lead_of_v_2_c_is_the_one_the_clause_says_chu_tri() -> None:
-    text = " ".join(_vi(Graph().parse(PROJECT / "data" / "plan.ttl"), P160["V.2.c"], IPG.text))
-    assert text.startswith("Chủ trì rà soát")
+def test_the_lead_of_v_2_c_is_the_one_the_clause_says_chu_tri(graph: Graph) -> None:
+    """V.2.c is the one clause that says "Chủ trì" in so many words; its lead is the department heading V.2."""
+    assert " ".join(_vi(graph, P160["V.2.c"], IPG.text)).startswith("Chủ trì rà soát")
+    leads = {agent for duty, role, agent in _associations(graph) if duty == "duty-V.2.c" and role == IPR["role-lead"]}
+    assert leads == {IPR["org-so-nong-nghiep-va-phat-trien-nong-thon"]}
+    assert "Sở Nông nghiệp và Phát triển nông thôn" in _heading(graph, "duty-V.2.c")
 
 
 @pytest.mark.parametrize(
