@@ -189,6 +189,18 @@ class ReportValidator:
             shapes_version=self.shapes_version,
         )
 
+    def shacl_results(self, triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+        """pySHACL's report for the plan slice plus ``triples``, exactly as :meth:`validate` runs it but without
+        ipgraph's own checks: the reference the whole-store re-validation (reports.revalidation) is tested against.
+        """
+        state = self._thread_state()
+        added = [triple for triple in triples if triple not in state.data]
+        state.data.add_all(added)
+        try:
+            return self._run_shacl(state)
+        finally:
+            state.data.remove_all(added)
+
     def _run_shacl(self, state: _ThreadState) -> Graph:
         validator = Validator(
             DataGraph.from_rdflib(state.data), shacl_graph=state.shapes, options=dict(_PYSHACL_OPTIONS)
