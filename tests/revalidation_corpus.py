@@ -1,0 +1,265 @@
+"""Stored report versions for re-validation tests and benchmarks: the examples, and seeded mutations of the valid
+ones, each in the form the store keeps (``storage.prepare_version``: minted report IRI, parts renamed, date
+received set).
+
+A mutation is what a change of shapes or plan, or a careless agency, leaves behind: a property dropped, a value of
+the wrong datatype or node kind, a code outside its code list, a second value, a duty that does not exist or is
+another organisation's, a late date, an account in the wrong language, a duplicated observation. The same seed
+always gives the same corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
+from rdflib.term import Node
+
+from ipgraph.reports.parsing import parse_report
+from ipgraph.reports.storage import ReportKey, prepare_version
+from ipgraph.vocab import IPG, IPR, SDMX_MEASURE
+
+PROJECT = Path(__file__).resolve().parents[1]
+EXAMPLES = PROJECT / "data" / "examples"
+QB = "http://purl.org/linked-data/cube#"
+P160 = "https://w3id.org/ipgraph/id/plan-160-kh-ubnd-2021/"
+
+
+@dataclass(frozen=True)
+class StoredExample:
+    """One version as stored: its graph name, its triples, and where it came from."""
+
+    name: URIRef
+    graph: Graph
+    origin: str
+
+
+def _read(path: Path) -> Graph:
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # ill-typed literals are the point of some examples
+    media_type = "application/ld+json" if path.suffix == ".jsonld" else "text/turtle"
+    return parse_report(path.read_bytes(), media_type)
+
+
+def example_paths(kind: str = "*") -> list[Path]:
+    """Every example report file (``kind``: ``valid``, ``invalid`` or ``*``)."""
+    return sorted(path for path in EXAMPLES.glob(f"{kind}/*") if path.suffix in (".ttl", ".jsonld"))
+
+
+def stored_form(graph: Graph, index: int, received: dt.date) -> tuple[URIRef, Graph]:
+    """``graph`` as version 1 of a made-up organisation's report (a document without exactly one report is
+    kept as it is: it could never be stored, but its graph still has an answer)."""
+    key = ReportKey(IPR[f"org-corpus-{index}"], 2023)
+    reports = list(graph.subjects(RDF.type, IPG.AnnualReport))
+    if len(reports) != 1:
+        return key.graph(1), graph
+    moment = dt.datetime.combine(received, dt.time(9), tzinfo=dt.UTC)
+    return key.graph(1), prepare_version(graph, reports[0], key, 1, moment)
+
+
+def stored_examples() -> list[StoredExample]:
+    """Every example under data/examples, valid and invalid, in stored form."""
+    found = []
+    for index, path in enumerate(example_paths()):
+        name, graph = stored_form(_read(path), index, dt.date(2023, 10, 1))
+        found.append(StoredExample(name, graph, f"{path.parent.name}/{path.name}"))
+    return found
+
+
+# -- mutations ---------------------------------------------------------------------------------------------
+
+Mutation = Callable[[Graph, random.Random], str]
+
+
+def _pick(chooser: random.Random, items: list[Node] | list[tuple[Node, Node, Node]]) -> object:
+    return items[chooser.randrange(len(items))] if items else None
+
+
+def _report(graph: Graph) -> Node:
+    return next(iter(graph.subjects(RDF.type, IPG.AnnualReport)))
+
+
+def drop_property(graph: Graph, chooser: random.Random) -> str:
+    """Remove every value of one (subject, predicate) pair."""
+    pairs = sorted({(s, p) for s, p, _ in graph}, key=str)
+    subject, predicate = pairs[chooser.randrange(len(pairs))]
+    graph.remove((subject, predicate, None))
+    return f"drop {predicate}"
+
+
+def wrong_datatype(graph: Graph, chooser: random.Random) -> str:
+    """Give one literal another datatype, or make it plain text."""
+    literals = sorted((t for t in graph if isinstance(t[2], Literal)), key=str)
+    subject, predicate, value = literals[chooser.randrange(len(literals))]
+    replacement = chooser.choice(
+        [
+            Literal(str(value), datatype=XSD.string),
+            Literal(str(value)),
+            Literal("hai nghìn", datatype=XSD.integer),
+            Literal("2023", datatype=XSD.integer),
+            Literal("2023-10-05", datatype=XSD.dateTime),
+            Literal(str(value), lang="fr"),
+        ]
+    )
+    graph.remove((subject, predicate, value))
+    graph.add((subject, predicate, replacement))
+    return f"datatype {predicate}"
+
+
+def wrong_code(graph: Graph, chooser: random.Random) -> str:
+    """Replace a coded value (status, indicator, category, level) by one outside its code list."""
+    coded = [IPG.status, IPG.indicator, IPG.ipCategory, IPG.trainingLevel]
+    triples = sorted((t for t in graph if t[1] in coded), key=str)
+    if not triples:
+        return wrong_datatype(graph, chooser)
+    subject, predicate, value = triples[chooser.randrange(len(triples))]
+    replacement = chooser.choice(
+        [IPR["duty-status-paused"], IPR["ind-unknown"], IPR["ip-categories"], IPR["unit-application"]]
+    )
+    graph.remove((subject, predicate, value))
+    graph.add((subject, predicate, replacement))
+    return f"code {predicate}"
+
+
+def duplicate_value(graph: Graph, chooser: random.Random) -> str:
+    """Add a second, different value to a property that has one."""
+    triples = sorted(graph, key=str)
+    subject, predicate, value = triples[chooser.randrange(len(triples))]
+    if isinstance(value, Literal):
+        other: Node = Literal(str(value) + "1", datatype=value.datatype, lang=value.language)
+    elif isinstance(value, URIRef):
+        other = URIRef(str(value) + "-2")
+    else:
+        other = BNode()
+    graph.add((subject, predicate, other))
+    return f"second {predicate}"
+
+
+def unknown_duty(graph: Graph, chooser: random.Random) -> str:
+    """Point a statement at a duty the plan does not have, or at another organisation's duty."""
+    triples = sorted(graph.triples((None, IPG.aboutDuty, None)), key=str)
+    if not triples:
+        return drop_property(graph, chooser)
+    subject, predicate, value = triples[chooser.randrange(len(triples))]
+    replacement = URIRef(P160 + chooser.choice(["duty-X.9.z", "duty-V.1.a", "duty-V.3.b", "duty-V.7", "duty-V.2.c"]))
+    graph.remove((subject, predicate, value))
+    graph.add((subject, predicate, replacement))
+    return f"duty {replacement}"
+
+
+def other_organisation(graph: Graph, chooser: random.Random) -> str:
+    """Make another organisation (or a non-organisation) the reporter."""
+    report = _report(graph)
+    replacement = chooser.choice(
+        [IPR["org-so-tai-chinh"], IPR["org-ubnd-huyen-vu-thu"], IPR["org-so-y-te"], URIRef("urn:example:nobody")]
+    )
+    graph.set((report, IPG.reportingOrganization, replacement))
+    return f"organisation {replacement}"
+
+
+def late_or_odd_date(graph: Graph, chooser: random.Random) -> str:
+    """Move the date received past the deadline, or the year out of the plan's period."""
+    report = _report(graph)
+    change = chooser.randrange(3)
+    if change == 0:
+        graph.set((report, DCTERMS.dateSubmitted, Literal("2023-10-20", datatype=XSD.date)))
+    elif change == 1:
+        graph.set((report, IPG.reportingYear, Literal("2035", datatype=XSD.gYear)))
+    else:
+        graph.set((report, DCTERMS.issued, Literal("2023-02-30", datatype=XSD.date)))
+    return "date"
+
+
+def wrong_node_kind(graph: Graph, chooser: random.Random) -> str:
+    """Replace a literal by an IRI or an IRI by a literal."""
+    targets = sorted(
+        (t for t in graph if t[1] in (FOAF.name, IPG.position, SDMX_MEASURE.obsValue, IPG.account)), key=str
+    )
+    refs = sorted(
+        (t for t in graph if t[1] == URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refPeriod")), key=str
+    )
+    pool = targets + refs
+    subject, predicate, value = pool[chooser.randrange(len(pool))]
+    replacement: Node = (
+        Literal(str(value)) if isinstance(value, URIRef) else URIRef(f"urn:example:{chooser.randrange(997)}")
+    )
+    graph.remove((subject, predicate, value))
+    graph.add((subject, predicate, replacement))
+    return f"node kind {predicate}"
+
+
+def numbers(graph: Graph, chooser: random.Random) -> str:
+    """A negative or out-of-range observation value or funds."""
+    triples = sorted(graph.triples((None, SDMX_MEASURE.obsValue, None)), key=str) + sorted(
+        graph.triples((None, IPG.fundsUsed, None)), key=str
+    )
+    subject, predicate, value = triples[chooser.randrange(len(triples))]
+    graph.remove((subject, predicate, value))
+    graph.add(
+        (
+            subject,
+            predicate,
+            chooser.choice([Literal(-5), Literal(250), Literal("12.5", datatype=XSD.decimal), Literal(-300.0)]),
+        )
+    )
+    return f"number {predicate}"
+
+
+def duplicate_observation(graph: Graph, chooser: random.Random) -> str:
+    """Copy an observation under a new node (same indicator, period, category and level)."""
+    observations = sorted(graph.subjects(URIRef(QB + "dataSet"), None), key=str)
+    if not observations:
+        return duplicate_value(graph, chooser)
+    original = observations[chooser.randrange(len(observations))]
+    copy = BNode()
+    for predicate, value in list(graph.predicate_objects(original)):
+        graph.add((copy, predicate, value))
+    return "duplicate observation"
+
+
+def untype(graph: Graph, chooser: random.Random) -> str:
+    """Drop or change a node's type (focus nodes appear and disappear)."""
+    triples = sorted(graph.triples((None, RDF.type, None)), key=str)
+    subject, _, value = triples[chooser.randrange(len(triples))]
+    graph.remove((subject, RDF.type, value))
+    if chooser.random() < 0.5:
+        graph.add((subject, RDF.type, chooser.choice([IPG.DutyStatement, URIRef(QB + "Observation"), FOAF.Person])))
+    return f"type {value}"
+
+
+MUTATIONS: tuple[Mutation, ...] = (
+    drop_property,
+    wrong_datatype,
+    wrong_code,
+    duplicate_value,
+    unknown_duty,
+    other_organisation,
+    late_or_odd_date,
+    wrong_node_kind,
+    numbers,
+    duplicate_observation,
+    untype,
+)
+
+
+@lru_cache(maxsize=1)
+def _valid_templates() -> tuple[Graph, ...]:
+    return tuple(_read(path) for path in example_paths("valid"))
+
+
+def mutated_corpus(count: int, seed: int = 14) -> Iterator[StoredExample]:
+    """``count`` stored versions, each a valid example with one to three seeded mutations applied."""
+    chooser = random.Random(seed)
+    templates = _valid_templates()
+    for index in range(count):
+        template = templates[index % len(templates)]
+        received = dt.date(2023, 9, 1) + dt.timedelta(days=chooser.randrange(60))
+        name, graph = stored_form(template, 1000 + index, received)
+        done = [chooser.choice(MUTATIONS)(graph, chooser) for _ in range(chooser.randint(1, 3))]
+        yield StoredExample(name, graph, f"mutant {index}: " + "; ".join(done))
