@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from ipgraph.errors import IpgraphError
 
+#: How deep groups may nest in a constraint's query (Python's recursion stays far below its limit).
+MAX_DEPTH = 64
 #: The variable naming the report graph a row belongs to; a query may not use it itself.
 GRAPH_VARIABLE = "ipgraph_graph"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -92,6 +94,7 @@ class Rewriter:
     in_plan: Callable[[str], bool] = field(default=lambda _iri: True)
     position: int = 0
     fresh: int = 0
+    depth: int = 0
 
     # -- token helpers -------------------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> Token | None:
@@ -118,6 +121,15 @@ class Rewriter:
     # -- group graph patterns ------------------------------------------------------------------------------
     def group(self) -> str:
         """``{ … }`` with every triple pattern rewritten; the rest copied token by token."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise UnsupportedShapeError(f"the query nests groups more than {MAX_DEPTH} deep")
+        try:
+            return self._group()
+        finally:
+            self.depth -= 1
+
+    def _group(self) -> str:
         self.expect("{")
         parts: list[str] = []
         while True:
@@ -221,9 +233,7 @@ class Rewriter:
     def node(self) -> str:
         """A subject or object: a variable, an IRI or a literal (blank nodes and collections are refused)."""
         token = self.take()
-        if token.kind == "var":
-            return "?" + token.text[1:]
-        if token.kind in ("iri", "pname"):
+        if token.kind in ("var", "iri", "pname"):
             return self.term_text(token)
         if token.kind == "number" or token.upper in ("TRUE", "FALSE"):
             return token.text
@@ -254,8 +264,7 @@ class Rewriter:
         """A predicate: ``a``, a variable, or a property path of IRIs, ``^``, ``/`` and ``|``."""
         token = self.peek()
         if token is not None and token.kind == "var":
-            self.take()
-            return ("var", "?" + token.text[1:])
+            return ("var", self.term_text(self.take()))
         return self.alternative()
 
     def alternative(self) -> Path:
@@ -370,7 +379,7 @@ def rewrite_select(
     rewriter.expect("SELECT")
     variables: list[str] = []
     while (token := rewriter.peek()) is not None and token.kind == "var":
-        variables.append(rewriter.take().text[1:])
+        variables.append(rewriter.term_text(rewriter.take())[1:])
     token = rewriter.peek()
     if token is None or (token.upper != "WHERE" and token.text != "{"):
         found = token.text if token is not None else "the end"
