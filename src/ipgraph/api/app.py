@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from ipgraph import __version__
-from ipgraph.api import dataset, graph_store, progress, queries, reports, resources, site, sparql
+from ipgraph.api import dataset, graph_store, progress, queries, reports, resources, revalidation_page, site, sparql
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import install_problem_handlers
 from ipgraph.api.report_access import report_service
@@ -58,6 +58,7 @@ def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool 
     site.mount_static(app, settings)
     app.include_router(queries.router)
     app.include_router(progress.router)
+    app.include_router(revalidation_page.router)
     app.include_router(reports.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)

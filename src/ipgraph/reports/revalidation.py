@@ -29,7 +29,7 @@ from rdflib.term import Identifier, Node
 
 from ipgraph.errors import IpgraphError
 from ipgraph.reports.issues import Issue, MessageTemplates, issues_from_results
-from ipgraph.reports.shape_compiler import CompiledCheck, CompiledShapes, DataProfile, compile_shapes
+from ipgraph.reports.shape_compiler import FOCUS_LINK, CompiledCheck, CompiledShapes, DataProfile, compile_shapes
 from ipgraph.reports.sparql_rewrite import GRAPH_VARIABLE, UnsupportedShapeError
 from ipgraph.reports.storage import ReportArchive, StoredVersion
 from ipgraph.reports.validation import PLAN_FILES, SHAPES_FILES, plan_context
@@ -92,6 +92,7 @@ class Dataset:
     def __init__(self, context: Graph) -> None:
         self.store = ox.Store()
         self.graphs: list[URIRef] = []
+        self._context = context
         self.store.extend(_ox_quad(triple, ox.DefaultGraph()) for triple in context)
         self._plan_predicates = frozenset(str(predicate) for predicate in context.predicates())
 
@@ -102,11 +103,15 @@ class Dataset:
         self.graphs.append(name)
 
     def load_nquads(self, body: bytes, keep: Sequence[URIRef]) -> None:
-        """Bulk-load a store's N-Quads dump and keep only the graphs named in ``keep`` (the versions)."""
-        loaded = ox.Store()
-        loaded.bulk_load(body, format=ox.RdfFormat.N_QUADS)
+        """Bulk-load a store's N-Quads dump and keep only the graphs named in ``keep`` (the versions); the
+        dump's default graph and other named graphs are dropped, the plan slice is put back."""
+        self.store.bulk_load(body, format=ox.RdfFormat.N_QUADS)
         wanted = {ox.NamedNode(str(name)) for name in keep}
-        self.store.extend(quad for quad in loaded if quad.graph_name in wanted)
+        for graph in list(self.store.named_graphs()):
+            if graph not in wanted:
+                self.store.remove_graph(graph)
+        self.store.clear_graph(ox.DefaultGraph())
+        self.store.extend(_ox_quad(triple, ox.DefaultGraph()) for triple in self._context)
         self.graphs.extend(keep)
 
     def profile(self) -> DataProfile:
@@ -127,6 +132,21 @@ class Dataset:
         for graph in graphs - {ox.DefaultGraph()}:
             self.store.extend(ox.Quad(quad.subject, quad.predicate, quad.object, graph) for quad in plan_links)
 
+    def keep_focus_sets(self, compiled: CompiledShapes) -> None:
+        """Compute each shape's focus nodes once and keep them where its checks start (see :class:`FocusSet`)."""
+        link = ox.NamedNode(FOCUS_LINK)
+        for focus in compiled.focus_sets:
+            if self.store.query(focus.plan_query):
+                raise RevalidationError(
+                    f"the plan itself holds focus nodes of {focus.shape}; re-validation checks reports only"
+                )
+            graph = ox.NamedNode(str(focus.graph))
+            self.store.clear_graph(graph)
+            self.store.extend(
+                ox.Quad(row["this"], link, row[GRAPH_VARIABLE], graph)
+                for row in self.select(focus.query)
+            )
+
     def select(self, query: str) -> Iterable[ox.QuerySolution]:
         """Run one compiled SELECT."""
         rows = self.store.query(query)
@@ -144,9 +164,7 @@ def check_dataset(dataset: Dataset, rules: Rules) -> tuple[list[Finding], Compil
     """Run every compiled check over ``dataset``: the findings, and the compiled checks (for timing)."""
     dataset.share_plan_subclasses()
     compiled = compile_shapes(rules.shapes, dataset.profile())
-    for name, ask in compiled.plan_focus_queries:
-        if dataset.store.query(ask):
-            raise RevalidationError(f"the plan itself holds focus nodes of {name}; re-validation checks reports only")
+    dataset.keep_focus_sets(compiled)
     findings: list[Finding] = []
     for check in compiled.checks:
         findings.extend(run_check(dataset, check))

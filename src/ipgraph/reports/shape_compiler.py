@@ -36,6 +36,9 @@ from ipgraph.reports.sparql_rewrite import (
 )
 
 G = f"?{GRAPH_VARIABLE}"
+#: Where focus sets are kept in the re-validation dataset (names no stored graph can have).
+FOCUS_GRAPH_BASE = "urn:ipgraph:revalidation:focus:"
+FOCUS_LINK = "urn:ipgraph:revalidation:in"
 _CLASS_VARIABLE = f"?{GRAPH_VARIABLE}_class"
 _SUBCLASS = f"<{RDFS.subClassOf}>"
 _TYPE = f"<{RDF.type}>"
@@ -105,12 +108,25 @@ class CompiledCheck:
 
 
 @dataclass(frozen=True)
+class FocusSet:
+    """The focus nodes of one node shape. They are computed once (``query``: DISTINCT ``?ipgraph_graph ?this``)
+    and kept in the dataset as ``?this <FOCUS_LINK> ?ipgraph_graph`` in graph ``graph``, which every check of the
+    shape starts from, instead of recomputing a union of targets per check. ``plan_query`` is an ASK that is
+    true when the plan slice itself holds a focus node (re-validation then refuses to run: it assumes focus nodes
+    come from reports)."""
+
+    shape: str
+    graph: URIRef
+    query: str
+    plan_query: str
+
+
+@dataclass(frozen=True)
 class CompiledShapes:
-    """Every check of the shapes, and for each node shape an ASK that is true when the plan slice itself holds
-    one of its focus nodes (re-validation then refuses to run: it assumes focus nodes come from reports)."""
+    """Every check of the shapes, and the focus sets they start from."""
 
     checks: tuple[CompiledCheck, ...]
-    plan_focus_queries: tuple[tuple[str, str], ...]
+    focus_sets: tuple[FocusSet, ...]
 
 
 def n3(term: Node) -> str:
@@ -132,14 +148,15 @@ def compile_shapes(shapes: Graph, profile: DataProfile) -> CompiledShapes:
     for dangling in sorted(set(shapes.subjects(SH.path, None)) - set(shapes.objects(None, SH.property)), key=str):
         raise UnsupportedShapeError(f"property shape {dangling} is not reached through sh:property of a node shape")
     checks: list[CompiledCheck] = []
-    plan_focus: list[tuple[str, str]] = []
+    focus_sets: list[FocusSet] = []
     for shape in node_shapes:
         if _deactivated(shapes, shape):
             continue
-        focus, in_plan = compiler.focus(shape)
-        plan_focus.append((_name(shapes, shape), in_plan))
-        checks.extend(compiler.node_shape(shape, focus))
-    return CompiledShapes(tuple(checks), tuple(plan_focus))
+        query, in_plan = compiler.focus(shape)
+        graph = URIRef(f"{FOCUS_GRAPH_BASE}{len(focus_sets)}")
+        focus_sets.append(FocusSet(_name(shapes, shape), graph, query, in_plan))
+        checks.extend(compiler.node_shape(shape, f"GRAPH <{graph}> {{ ?this <{FOCUS_LINK}> {G} }}"))
+    return CompiledShapes(tuple(checks), tuple(focus_sets))
 
 
 def _deactivated(shapes: Graph, node: Node) -> bool:
@@ -182,8 +199,8 @@ class _Compiler:
         return self.triple(node, _TYPE, _CLASS_VARIABLE) + " " + (both if in_reports else closure)
 
     def focus(self, shape: Node) -> tuple[str, str]:
-        """The focus nodes of ``shape`` per version (a DISTINCT subquery binding ``?ipgraph_graph ?this``), and an
-        ASK that is true when the plan slice holds a focus node."""
+        """The focus nodes of ``shape`` per version (a DISTINCT SELECT of ``?ipgraph_graph ?this``), and an ASK
+        that is true when the plan slice holds a focus node."""
         shapes = self.shapes
         if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
             raise UnsupportedShapeError(f"implicit class target of {_name(shapes, shape)} is not supported")
@@ -204,7 +221,7 @@ class _Compiler:
             raise UnsupportedShapeError(f"node shape {_name(shapes, shape)} has no target")
         union = " UNION ".join(f"{{ {part} }}" for part in in_graph)
         plan_union = " UNION ".join(f"{{ {part} }}" for part in in_plan)
-        return f"{{ SELECT DISTINCT {G} ?this WHERE {{ {union} }} }}", f"ASK {{ {plan_union} }}"
+        return f"SELECT DISTINCT {G} ?this WHERE {{ {union} }}", f"ASK {{ {plan_union} }}"
 
     def _closure(self, cls: Node, plan_only: bool = False) -> str:
         """``?ipgraph_graph_class`` is ``cls`` or a subclass, as the focus node's version and the plan say."""
@@ -412,4 +429,4 @@ def each_query(compiled: CompiledShapes) -> Iterable[str]:
         yield check.query
 
 
-__all__ = ["CompiledCheck", "CompiledShapes", "DataProfile", "UnsupportedShapeError", "compile_shapes"]
+__all__ = ["CompiledCheck", "CompiledShapes", "DataProfile", "FocusSet", "UnsupportedShapeError", "compile_shapes"]
