@@ -14,7 +14,7 @@ from ipgraph.reports.sparql_rewrite import MAX_DEPTH, UnsupportedShapeError, rew
 
 PROJECT = Path(__file__).resolve().parents[2]
 SHAPES = (PROJECT / "shapes" / "report.shapes.ttl").read_text(encoding="utf-8")
-EVERYWHERE = DataProfile(frozenset(), frozenset())
+NO_DATA = DataProfile(frozenset(), frozenset())
 PREFIXES = """
 @prefix ipg: <https://w3id.org/ipgraph/def#> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -41,7 +41,7 @@ def property_shape(body: str) -> str:
 
 
 def test_the_report_shapes_compile() -> None:
-    compiled = compile_shapes(shapes_with(""), EVERYWHERE)
+    compiled = compile_shapes(shapes_with(""), NO_DATA)
     assert len(compiled.checks) > 40
     assert all("?ipgraph_graph" in check.query for check in compiled.checks)
 
@@ -75,15 +75,15 @@ def test_the_report_shapes_compile() -> None:
 )
 def test_an_unsupported_construct_fails_loudly(extra: str, named: str) -> None:
     with pytest.raises(UnsupportedShapeError, match=named):
-        compile_shapes(shapes_with(extra), EVERYWHERE)
+        compile_shapes(shapes_with(extra), NO_DATA)
 
 
 def test_a_deactivated_shape_is_left_out_by_shacl_rules_not_by_the_compiler() -> None:
-    base = len(compile_shapes(shapes_with(""), EVERYWHERE).checks)
+    base = len(compile_shapes(shapes_with(""), NO_DATA).checks)
     extra = property_shape("sh:path ipg:account ; sh:minCount 3")
-    assert len(compile_shapes(shapes_with(extra), EVERYWHERE).checks) == base + 1
+    assert len(compile_shapes(shapes_with(extra), NO_DATA).checks) == base + 1
     off = extra.replace("sh:property [", "sh:deactivated true ; sh:property [")
-    assert len(compile_shapes(shapes_with(off), EVERYWHERE).checks) == base
+    assert len(compile_shapes(shapes_with(off), NO_DATA).checks) == base
 
 
 def test_hostile_query_texts() -> None:

@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from ipgraph.errors import IpgraphError
 from ipgraph.reports.issues import Issue, MessageTemplates, issues_from_results
 from ipgraph.reports.shape_compiler import FOCUS_LINK, CompiledCheck, CompiledShapes, DataProfile, compile_shapes
 from ipgraph.reports.sparql_rewrite import GRAPH_VARIABLE, UnsupportedShapeError
-from ipgraph.reports.storage import ReportArchive, StoredVersion
+from ipgraph.reports.storage import VERSIONS_QUERY, StoredVersion, versions_from_rows
 from ipgraph.reports.validation import PLAN_FILES, SHAPES_FILES, plan_context
 from ipgraph.store.base import Store
 from ipgraph.store.terms import from_ox, to_ox, to_ox_named_node
@@ -95,6 +95,7 @@ class Dataset:
         self._context = context
         self.store.extend(_ox_quad(triple, ox.DefaultGraph()) for triple in context)
         self._plan_predicates = frozenset(str(predicate) for predicate in context.predicates())
+        self._plan_types = frozenset(str(cls) for cls in context.objects(None, RDF.type))
 
     def add_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
         """Add one version (tests and small stores; :meth:`load_nquads` is the bulk path)."""
@@ -102,24 +103,32 @@ class Dataset:
         self.store.extend(_ox_quad(triple, graph) for triple in triples)
         self.graphs.append(name)
 
-    def load_nquads(self, body: bytes, keep: Sequence[URIRef]) -> None:
-        """Bulk-load a store's N-Quads dump and keep only the graphs named in ``keep`` (the versions); the
-        dump's default graph and other named graphs are dropped, the plan slice is put back."""
+    def load_nquads(self, body: bytes) -> list[StoredVersion]:
+        """Bulk-load a store's N-Quads dump; keep the graphs of the versions its registry lists, drop the rest
+        (the dump's default graph included: the plan slice is put back); return the versions."""
         self.store.bulk_load(body, format=ox.RdfFormat.N_QUADS)
-        wanted = {ox.NamedNode(str(name)) for name in keep}
+        rows = self.store.query(VERSIONS_QUERY)
+        assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - a SELECT answers with solutions
+        names = [variable.value for variable in rows.variables]
+        versions = versions_from_rows(
+            {name: from_ox(row[name]) for name in names if row[name] is not None} for row in rows
+        )
+        wanted = {ox.NamedNode(str(version.graph)) for version in versions}
         for graph in list(self.store.named_graphs()):
             if graph not in wanted:
                 self.store.remove_graph(graph)
         self.store.clear_graph(ox.DefaultGraph())
         self.store.extend(_ox_quad(triple, ox.DefaultGraph()) for triple in self._context)
-        self.graphs.extend(keep)
+        self.graphs.extend(version.graph for version in versions)
+        return versions
 
     def profile(self) -> DataProfile:
         """Which predicates the versions and the plan slice use (see :class:`DataProfile`)."""
-        rows = self.store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH ?{GRAPH_VARIABLE} {{ ?s ?p ?o }} }}")
-        assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - a SELECT answers with solutions
+        rows = self.select(f"SELECT DISTINCT ?p WHERE {{ GRAPH ?{GRAPH_VARIABLE} {{ ?s ?p ?o }} }}")
         reports = frozenset(str(row[0].value) for row in rows if row[0] is not None)
-        return DataProfile(reports, self._plan_predicates)
+        rows = self.select(f"SELECT DISTINCT ?c WHERE {{ GRAPH ?{GRAPH_VARIABLE} {{ ?s a ?c }} }}")
+        report_types = frozenset(str(row[0].value) for row in rows if row[0] is not None)
+        return DataProfile(reports, self._plan_predicates, report_types, self._plan_types)
 
     def share_plan_subclasses(self) -> None:
         """Copy the plan's rdfs:subClassOf links into each version holding links of its own, so a subclass
@@ -143,8 +152,7 @@ class Dataset:
             graph = ox.NamedNode(str(focus.graph))
             self.store.clear_graph(graph)
             self.store.extend(
-                ox.Quad(row["this"], link, row[GRAPH_VARIABLE], graph)
-                for row in self.select(focus.query)
+                ox.Quad(row["this"], link, row[GRAPH_VARIABLE], graph) for row in self.select(focus.query)
             )
 
     def select(self, query: str) -> Iterable[ox.QuerySolution]:
@@ -295,12 +303,10 @@ def judge(findings: Iterable[Finding], rules: Rules) -> dict[URIRef, tuple[bool,
 def revalidate_store(store: Store, rules: Rules) -> Revalidation:
     """Re-validate every stored version (current and replaced) against ``rules``."""
     started = time.perf_counter()
-    versions = ReportArchive(store).versions()
     dataset = Dataset(rules.context)
-    if versions:
-        body = store.dump(None, "application/n-quads")
-        assert body is not None  # noqa: S101 - no output path given: the dump is returned
-        dataset.load_nquads(body, [version.graph for version in versions])
+    body = store.dump(None, "application/n-quads")
+    assert body is not None  # noqa: S101 - no output path given: the dump is returned
+    versions = dataset.load_nquads(body)
     findings, compiled = check_dataset(dataset, rules)
     judged = judge(findings, rules)
     outcomes = tuple(VersionOutcome(version, *judged.get(version.graph, (True, ()))) for version in versions)

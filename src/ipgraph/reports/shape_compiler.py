@@ -76,19 +76,30 @@ _NODE_KINDS: dict[Node, str] = {
 
 @dataclass(frozen=True)
 class DataProfile:
-    """Which predicates the stored reports and the plan slice use: a pattern is only sent to the side that
-    holds its predicate. Built from the data of one run, so it is exact for that run."""
+    """Which predicates (and, for rdf:type, which classes) the stored reports and the plan slice use: a pattern is
+    only sent to the side that can match it. Built from the data of one run, so it is exact for that run."""
 
     report_predicates: frozenset[str]
     plan_predicates: frozenset[str]
+    report_types: frozenset[str] = frozenset()
+    plan_types: frozenset[str] = frozenset()
 
-    def in_reports(self, iri: str) -> bool:
-        """Whether any report graph holds a triple with predicate ``<iri>``."""
-        return iri.strip("<>") in self.report_predicates
+    def in_reports(self, predicate: str, obj: str = "?") -> bool:
+        """Whether any report graph may hold a triple ``?s <predicate> obj``."""
+        return self._holds(predicate, obj, self.report_predicates, self.report_types)
 
-    def in_plan(self, iri: str) -> bool:
-        """Whether the plan slice holds a triple with predicate ``<iri>``."""
-        return iri.strip("<>") in self.plan_predicates
+    def in_plan(self, predicate: str, obj: str = "?") -> bool:
+        """Whether the plan slice may hold a triple ``?s <predicate> obj``."""
+        return self._holds(predicate, obj, self.plan_predicates, self.plan_types)
+
+    @staticmethod
+    def _holds(predicate: str, obj: str, predicates: frozenset[str], types: frozenset[str]) -> bool:
+        iri = predicate.strip("<>")
+        if iri not in predicates:
+            return False
+        if iri == str(RDF.type) and obj.startswith("<") and obj.endswith(">"):
+            return obj[1:-1] in types
+        return True
 
 
 @dataclass(frozen=True)
@@ -343,11 +354,14 @@ class _Compiler:
                 continue
             if not (isinstance(bound, Literal) and isinstance(bound.value, int)):
                 raise UnsupportedShapeError(f"{predicate} of {_name(shapes, shape)} must be an integer")
-            body = f"{focus} OPTIONAL {{ {values} }}" if having == "<" else f"{focus} {values}"
-            query = (
-                f"SELECT {G} ?this WHERE {{ {body} }} GROUP BY {G} ?this "
-                f"HAVING (COUNT(DISTINCT ?value) {having} {bound.value})"
-            )
+            if having == "<" and bound.value == 1:  # "no value at all": cheaper than counting every value
+                query = f"SELECT {G} ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {values} }} }}"
+            else:
+                body = f"{focus} OPTIONAL {{ {values} }}" if having == "<" else f"{focus} {values}"
+                query = (
+                    f"SELECT {G} ?this WHERE {{ {body} }} GROUP BY {G} ?this "
+                    f"HAVING (COUNT(DISTINCT ?value) {having} {bound.value})"
+                )
             checks.append(self._check(shape, component, query, path))
         unique = _one(shapes, shape, SH.uniqueLang)
         if unique is not None and isinstance(unique, Literal) and unique.value is True:

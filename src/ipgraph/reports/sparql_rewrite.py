@@ -29,6 +29,10 @@ GRAPH_VARIABLE = "ipgraph_graph"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
+#: Whether one side (the reports, the plan) may hold triples with this predicate and object (both as SPARQL text).
+Side = Callable[[str, str], bool]
+
+
 class UnsupportedShapeError(IpgraphError):
     """A shape or query construct the compiler cannot translate exactly; re-validation refuses to run."""
 
@@ -84,14 +88,14 @@ def tokenize(text: str) -> list[Token]:
 
 @dataclass
 class Rewriter:
-    """Rewrites one query's group graph patterns; ``graph_predicates``/``plan_predicates`` say, per predicate
-    IRI, whether the reports and the plan slice hold any triple with it (``None``: unknown, keep both sides).
-    Leaving out a side that holds no such triple changes no answer and spares the engine an empty scan."""
+    """Rewrites one query's group graph patterns; ``in_reports``/``in_plan`` say, per constant predicate (and
+    class, for rdf:type), whether the reports and the plan slice hold any such triple. Leaving out a side that
+    holds none changes no answer and spares the engine an empty scan."""
 
     tokens: list[Token]
     expand: Callable[[str], str]
-    in_reports: Callable[[str], bool] = field(default=lambda _iri: True)
-    in_plan: Callable[[str], bool] = field(default=lambda _iri: True)
+    in_reports: Side = field(default=lambda _predicate, _obj: True)
+    in_plan: Side = field(default=lambda _predicate, _obj: True)
     position: int = 0
     fresh: int = 0
     depth: int = 0
@@ -328,14 +332,14 @@ def graph_pattern(
     subject: str,
     predicate: str,
     obj: str,
-    in_reports: Callable[[str], bool] = lambda _iri: True,
-    in_plan: Callable[[str], bool] = lambda _iri: True,
+    in_reports: Side = lambda _predicate, _obj: True,
+    in_plan: Side = lambda _predicate, _obj: True,
 ) -> str:
     """``subject predicate obj`` in the plan (default graph) or in report graph ``?ipgraph_graph``."""
     triple = f"{subject} {predicate} {obj}"
     constant = not predicate.startswith("?")
-    plan = not constant or in_plan(predicate)
-    reports = not constant or in_reports(predicate)
+    plan = not constant or in_plan(predicate, obj)
+    reports = not constant or in_reports(predicate, obj)
     if plan and reports:
         return f"{{ {{ {triple} }} UNION {{ GRAPH ?{GRAPH_VARIABLE} {{ {triple} }} }} }}"
     if reports:
@@ -354,8 +358,8 @@ class RewrittenSelect:
 def rewrite_select(
     text: str,
     prefixes: dict[str, str],
-    in_reports: Callable[[str], bool] = lambda _iri: True,
-    in_plan: Callable[[str], bool] = lambda _iri: True,
+    in_reports: Side = lambda _predicate, _obj: True,
+    in_plan: Side = lambda _predicate, _obj: True,
 ) -> RewrittenSelect:
     """Rewrite a ``SELECT $this … WHERE { … }`` text (see the module docstring); prefixes from ``sh:prefixes``
     and from the text's own PREFIX lines are expanded, so the result needs no prologue."""
