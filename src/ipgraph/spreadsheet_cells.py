@@ -36,8 +36,8 @@ FORMULA_STARTS = frozenset("=+-@\t\r\0\uff1d\uff0b\uff0d\uff20")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?INF|NaN")
 #: A cheap look for a cell that might need escaping (at the start of the text, a line, or after a separator,
 #: possibly after an opening quote); bodies without one are returned untouched.
-_CSV_SUSPECT = re.compile("(?:^|[,\n])\"?[" + re.escape("".join(sorted(FORMULA_STARTS))) + "]")
-_TSV_SUSPECT = re.compile("(?:^|[\t\n])\"[=+\\-@\uff1d\uff0b\uff0d\uff20]")
+_CSV_SUSPECT = re.compile('(?:^|[,\n])"?[' + re.escape("".join(sorted(FORMULA_STARTS))) + "]")
+_TSV_SUSPECT = re.compile('(?:^|[\t\n])"[=+\\-@\uff1d\uff0b\uff0d\uff20]')
 
 
 def spreadsheet_safe(value: str) -> str:

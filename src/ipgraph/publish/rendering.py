@@ -71,8 +71,9 @@ def render_page(
 ) -> HTMLResponse:
     """Render ``template`` for ``request`` in the visitor's language.
 
-    The template gets ``lang``, ``t(key)`` for interface text, ``switch_url`` and ``request_path`` besides
-    ``context``. A ``?lang=`` parameter is remembered in a cookie so later pages keep the choice.
+    The template gets ``lang``, ``t(key)`` for interface text, ``switch_url``, ``request_path`` and ``csp_nonce``
+    (see :mod:`ipgraph.api.security_headers`) besides ``context``. A ``?lang=`` parameter is remembered in a
+    cookie so later pages keep the choice.
     """
     lang = request_language(request)
     values: dict[str, Any] = {
@@ -81,6 +82,8 @@ def render_page(
         "t": lambda key: message(key, lang),
         "switch_url": language_switch_url(request, lang),
         "request_path": site_path(request),
+        # The Content-Security-Policy's per-response nonce for <style> elements a page's script writes.
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
     }
     values.update(context)
     body = template_environment().get_template(template).render(values)
