@@ -8,4 +8,6 @@ SwaggerUIBundle({
   deepLinking: true,
   layout: "BaseLayout",
   presets: [SwaggerUIBundle.presets.apis],
+  // Swagger UI would otherwise send the description's URL to validator.swagger.io: nothing may reach out.
+  validatorUrl: null,
 });
