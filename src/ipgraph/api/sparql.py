@@ -181,8 +181,8 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
 
 
 def endpoint_url(request: Request, settings: Settings) -> str:
-    """This endpoint's URL (the base for relative IRIs in queries and updates): from ``public_url`` when set,
-    else from the request's trusted root (see :mod:`ipgraph.api.public_urls`)."""
+    """This endpoint's URL as the Service Description names it: from ``public_url`` when set, else from the
+    request's trusted root (see :mod:`ipgraph.api.public_urls`; relative IRIs use :func:`relative_iri_base`)."""
     return public_root(request, settings) + "sparql"
 
 
