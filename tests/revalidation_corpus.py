@@ -29,6 +29,8 @@ from ipgraph.vocab import IPG, IPR, SDMX_MEASURE
 PROJECT = Path(__file__).resolve().parents[1]
 EXAMPLES = PROJECT / "data" / "examples"
 QB = "http://purl.org/linked-data/cube#"
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
 P160 = "https://w3id.org/ipgraph/id/plan-160-kh-ubnd-2021/"
 
 
@@ -82,12 +84,34 @@ def _pick(chooser: random.Random, items: list[Node] | list[tuple[Node, Node, Nod
 
 
 def _report(graph: Graph) -> Node:
-    return next(iter(graph.subjects(RDF.type, IPG.AnnualReport)))
+    """The report node, also once an earlier mutation took its type away."""
+    for predicate in (RDF.type, IPG.reportingYear, IPG.dutyStatement):
+        found = sorted(graph.subjects(predicate, IPG.AnnualReport if predicate == RDF.type else None), key=str)
+        if found:
+            return found[0]
+    return URIRef("urn:example:no-report")
+
+
+#: Properties the shapes count (minCount, maxCount): half the drops and duplicates pick one of these, so that
+#: every cardinality check meets a version it fails in a corpus of a few hundred.
+COUNTED = frozenset(
+    {
+        IPG.reportingOrganization, IPG.reportingYear, DCTERMS.issued, DCTERMS.dateSubmitted, IPG.responsiblePerson,
+        IPG.dutyStatement, IPG.fundsUsed, IPG.aboutDuty, IPG.status, IPG.account, URIRef(QB + "dataSet"),
+        IPG.indicator, URIRef(SDMX_DIMENSION + "refPeriod"), IPG.ipCategory, IPG.trainingLevel,
+        SDMX_MEASURE.obsValue, URIRef(SDMX_ATTRIBUTE + "unitMeasure"), FOAF.name, IPG.position,
+    }
+)  # fmt: skip
+
+
+def _counted_first(triples: list[tuple[Node, Node, Node]], chooser: random.Random) -> list[tuple[Node, Node, Node]]:
+    counted = [triple for triple in triples if triple[1] in COUNTED]
+    return counted if counted and chooser.random() < 0.5 else triples
 
 
 def drop_property(graph: Graph, chooser: random.Random) -> str:
     """Remove every value of one (subject, predicate) pair."""
-    pairs = sorted({(s, p) for s, p, _ in graph}, key=str)
+    pairs = sorted({(s, p) for s, p, _ in _counted_first(list(graph), chooser)}, key=str)
     subject, predicate = pairs[chooser.randrange(len(pairs))]
     graph.remove((subject, predicate, None))
     return f"drop {predicate}"
@@ -129,7 +153,7 @@ def wrong_code(graph: Graph, chooser: random.Random) -> str:
 
 def duplicate_value(graph: Graph, chooser: random.Random) -> str:
     """Add a second, different value to a property that has one."""
-    triples = sorted(graph, key=str)
+    triples = sorted(_counted_first(list(graph), chooser), key=str)
     subject, predicate, value = triples[chooser.randrange(len(triples))]
     if isinstance(value, Literal):
         other: Node = Literal(str(value) + "1", datatype=value.datatype, lang=value.language)
@@ -233,6 +257,117 @@ def untype(graph: Graph, chooser: random.Random) -> str:
     return f"type {value}"
 
 
+def contact_scheme(graph: Graph, chooser: random.Random) -> str:
+    """Give the responsible person a mail address or telephone in another scheme, form or case."""
+    people = sorted(graph.objects(None, IPG.responsiblePerson), key=str)
+    if not people:
+        return drop_property(graph, chooser)
+    person = people[chooser.randrange(len(people))]
+    predicate = chooser.choice([FOAF.mbox, FOAF.phone])
+    value = chooser.choice(
+        [
+            URIRef("javascript:alert(1)"),
+            URIRef("http://example.org/mail"),
+            URIRef("MAILTO:Nam@Example.org"),
+            URIRef("tel:+84-227-000-0001"),
+            URIRef("TEL:abc"),
+            Literal("nam@example.org"),
+        ]
+    )
+    graph.set((person, predicate, value))
+    return f"contact {predicate} {value}"
+
+
+def web_page(graph: Graph, chooser: random.Random) -> str:
+    """Name a web page of the report or its person, in a safe or an unsafe scheme."""
+    subjects = sorted({_report(graph), *graph.objects(None, IPG.responsiblePerson)}, key=str)
+    subject = subjects[chooser.randrange(len(subjects))]
+    predicate = chooser.choice([FOAF.homepage, FOAF.page, FOAF.weblog])
+    value = chooser.choice(
+        [
+            URIRef("https://so.example.vn/"),
+            URIRef("HTTP://so.example.vn/"),
+            URIRef("ftp://so.example.vn/"),
+            URIRef("javascript:alert(1)"),
+            Literal("https://so.example.vn/"),
+        ]
+    )
+    graph.add((subject, predicate, value))
+    return f"page {predicate} {value}"
+
+
+def growth_rate(graph: Graph, chooser: random.Random) -> str:
+    """Make an observation one of application growth (% per year), with a plausible or impossible value."""
+    observations = sorted(graph.subjects(URIRef(QB + "dataSet"), None), key=str)
+    if not observations:
+        return numbers(graph, chooser)
+    observation = observations[chooser.randrange(len(observations))]
+    graph.set((observation, IPG.indicator, IPR["ind-new-ip-applications-growth"]))
+    graph.set((observation, URIRef(SDMX_ATTRIBUTE + "unitMeasure"), IPR["unit-percent-per-year"]))
+    value = chooser.choice([Literal(9.5), Literal(-150), Literal("mười", datatype=XSD.decimal), Literal("12")])
+    graph.set((observation, SDMX_MEASURE.obsValue, value))
+    return f"growth rate {value}"
+
+
+#: The properties the shapes constrain, by the kind of node that carries them.
+TARGETED: dict[str, tuple[URIRef, ...]] = {
+    "report": (
+        IPG.reportingOrganization, IPG.reportingYear, DCTERMS.issued, DCTERMS.dateSubmitted,
+        IPG.responsiblePerson, IPG.dutyStatement, IPG.fundsUsed, IPG.fundingSource,
+    ),
+    "statement": (IPG.aboutDuty, IPG.status, IPG.account),
+    "observation": (
+        URIRef(QB + "dataSet"), IPG.indicator, URIRef(SDMX_DIMENSION + "refPeriod"), IPG.ipCategory,
+        IPG.trainingLevel, SDMX_MEASURE.obsValue, URIRef(SDMX_ATTRIBUTE + "unitMeasure"),
+    ),
+    "person": (FOAF.name, IPG.position, FOAF.mbox, FOAF.phone),
+}  # fmt: skip
+ACTIONS = ("drop", "second", "other kind")
+#: Every (node kind, property, action): the first mutants of a corpus apply one each, so every constraint on
+#: these properties meets a version that breaks it whatever the seed.
+COMBINATIONS = tuple(
+    (kind, predicate, action) for kind, predicates in TARGETED.items() for predicate in predicates for action in ACTIONS
+)
+
+
+def _nodes(graph: Graph, kind: str) -> list[Node]:
+    if kind == "report":
+        return [_report(graph)]
+    if kind == "statement":
+        return sorted(graph.objects(None, IPG.dutyStatement), key=str)
+    if kind == "observation":
+        return sorted(graph.subjects(URIRef(QB + "dataSet"), None), key=str)
+    return sorted(graph.objects(None, IPG.responsiblePerson), key=str)
+
+
+def targeted(graph: Graph, chooser: random.Random, combination: tuple[str, URIRef, str] | None = None) -> str:
+    """Drop a constrained property, give it a second value, or swap its value between literal and IRI."""
+    kind, predicate, action = combination or COMBINATIONS[chooser.randrange(len(COMBINATIONS))]
+    nodes = _nodes(graph, kind)
+    if not nodes:
+        return drop_property(graph, chooser)
+    node = nodes[chooser.randrange(len(nodes))]
+    values = sorted(graph.objects(node, predicate), key=str)
+    if action == "drop":
+        graph.remove((node, predicate, None))
+    elif action == "second":
+        for value in values or [URIRef("urn:example:first")]:
+            graph.add((node, predicate, value))
+            other: Node = (
+                Literal(str(value) + "1", datatype=value.datatype, lang=value.language)
+                if isinstance(value, Literal)
+                else URIRef(f"urn:example:second-{chooser.randrange(9)}")
+            )
+            graph.add((node, predicate, other))
+    else:
+        graph.remove((node, predicate, None))
+        for value in values or [Literal("x")]:
+            graph.add(
+                (node, predicate, URIRef("urn:example:kind") if isinstance(value, Literal) else Literal(str(value)))
+            )
+    return f"{action} {kind} {predicate}"
+
+
 MUTATIONS: tuple[Mutation, ...] = (
     drop_property,
     wrong_datatype,
@@ -245,6 +380,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     numbers,
     duplicate_observation,
     untype,
+    contact_scheme,
+    web_page,
+    growth_rate,
+    targeted,
+    targeted,
 )
 
 
@@ -254,12 +394,16 @@ def _valid_templates() -> tuple[Graph, ...]:
 
 
 def mutated_corpus(count: int, seed: int = 14) -> Iterator[StoredExample]:
-    """``count`` stored versions, each a valid example with one to three seeded mutations applied."""
+    """``count`` stored versions, each a valid example with mutations: first one of each of
+    :data:`COMBINATIONS`, then one to three seeded ones."""
     chooser = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
     templates = _valid_templates()
     for index in range(count):
         template = templates[index % len(templates)]
         received = dt.date(2023, 9, 1) + dt.timedelta(days=chooser.randrange(60))
         name, graph = stored_form(template, 1000 + index, received)
-        done = [chooser.choice(MUTATIONS)(graph, chooser) for _ in range(chooser.randint(1, 3))]
+        if index < len(COMBINATIONS):
+            done = [targeted(graph, chooser, COMBINATIONS[index])]
+        else:
+            done = [chooser.choice(MUTATIONS)(graph, chooser) for _ in range(chooser.randint(1, 3))]
         yield StoredExample(name, graph, f"mutant {index}: " + "; ".join(done))

@@ -154,7 +154,7 @@ class Dataset:
             graph = ox.NamedNode(str(focus.graph))
             self.store.clear_graph(graph)
             self.store.extend(
-                ox.Quad(row["this"], link, row[GRAPH_VARIABLE], graph) for row in self.select(focus.query)
+                ox.Quad(row[GRAPH_VARIABLE], link, row["this"], graph) for row in self.select(focus.query)
             )
 
     def select(self, query: str) -> Iterable[ox.QuerySolution]:

@@ -19,7 +19,7 @@ without notice: the compiler must learn it (and the differential test against py
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -121,7 +121,8 @@ class CompiledCheck:
 @dataclass(frozen=True)
 class FocusSet:
     """The focus nodes of one node shape. They are computed once (``query``: DISTINCT ``?ipgraph_graph ?this``)
-    and kept in the dataset as ``?this <FOCUS_LINK> ?ipgraph_graph`` in graph ``graph``, which every check of the
+    and kept in the dataset as ``?ipgraph_graph <FOCUS_LINK> ?this`` in graph ``graph`` (a focus node may be a
+    literal, so it is the object), which every check of the
     shape starts from, instead of recomputing a union of targets per check. ``plan_query`` is an ASK that is
     true when the plan slice itself holds a focus node (re-validation then refuses to run: it assumes focus nodes
     come from reports)."""
@@ -166,7 +167,7 @@ def compile_shapes(shapes: Graph, profile: DataProfile) -> CompiledShapes:
         query, in_plan = compiler.focus(shape)
         graph = URIRef(f"{FOCUS_GRAPH_BASE}{len(focus_sets)}")
         focus_sets.append(FocusSet(_name(shapes, shape), graph, query, in_plan))
-        checks.extend(compiler.node_shape(shape, f"GRAPH <{graph}> {{ ?this <{FOCUS_LINK}> {G} }}"))
+        checks.extend(compiler.node_shape(shape, f"GRAPH <{graph}> {{ {G} <{FOCUS_LINK}> ?this }}"))
     return CompiledShapes(tuple(checks), tuple(focus_sets))
 
 
@@ -365,11 +366,14 @@ class _Compiler:
             checks.append(self._check(shape, component, query, path))
         unique = _one(shapes, shape, SH.uniqueLang)
         if unique is not None and isinstance(unique, Literal) and unique.value is True:
+            # One result per language used twice (as pySHACL gives), so ?language is kept to tell the rows apart.
             query = (
-                f'SELECT {G} ?this WHERE {{ {focus} {values} FILTER (isLiteral(?value) && LANG(?value) != "") }} '
+                f"SELECT {G} ?this ?language WHERE {{ {focus} {values} "
+                f'FILTER (isLiteral(?value) && LANG(?value) != "") }} '
                 f"GROUP BY {G} ?this (LCASE(LANG(?value)) AS ?language) HAVING (COUNT(DISTINCT ?value) > 1)"
             )
-            checks.append(self._check(shape, SH.UniqueLangConstraintComponent, query, path))
+            check = self._check(shape, SH.UniqueLangConstraintComponent, query, path)
+            checks.append(replace(check, variables=("language",)))
         elif unique is not None and not (isinstance(unique, Literal) and unique.value is False):
             raise UnsupportedShapeError(f"sh:uniqueLang of {_name(shapes, shape)} must be true or false")
         return checks
