@@ -43,7 +43,7 @@ class StoredExample:
     origin: str
 
 
-def _read(path: Path) -> Graph:
+def read_report(path: Path) -> Graph:
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # ill-typed literals are the point of some examples
     media_type = "application/ld+json" if path.suffix == ".jsonld" else "text/turtle"
     return parse_report(path.read_bytes(), media_type)
@@ -69,7 +69,7 @@ def stored_examples() -> list[StoredExample]:
     """Every example under data/examples, valid and invalid, in stored form."""
     found = []
     for index, path in enumerate(example_paths()):
-        name, graph = stored_form(_read(path), index, dt.date(2023, 10, 1))
+        name, graph = stored_form(read_report(path), index, dt.date(2023, 10, 1))
         found.append(StoredExample(name, graph, f"{path.parent.name}/{path.name}"))
     return found
 
@@ -390,7 +390,7 @@ MUTATIONS: tuple[Mutation, ...] = (
 
 @lru_cache(maxsize=1)
 def _valid_templates() -> tuple[Graph, ...]:
-    return tuple(_read(path) for path in example_paths("valid"))
+    return tuple(read_report(path) for path in example_paths("valid"))
 
 
 def mutated_corpus(count: int, seed: int = 14) -> Iterator[StoredExample]:

@@ -12,7 +12,7 @@ import pytest
 from cli_runner import clean_environment, run_ipgraph
 from rdflib import URIRef
 from rdflib.namespace import RDF
-from revalidation_corpus import PROJECT, _read, example_paths, mutated_corpus
+from revalidation_corpus import PROJECT, example_paths, mutated_corpus, read_report
 
 from ipgraph.reports.revalidation_record import RECORD_FILE
 from ipgraph.reports.storage import ReportArchive, ReportKey, prepare_version
@@ -40,7 +40,7 @@ def stored(tmp_path: Path) -> tuple[Path, Path]:
     try:
         archive = ReportArchive(store)
         for path in example_paths("valid"):
-            report = _read(path)
+            report = read_report(path)
             node = next(iter(report.subjects(RDF.type, IPG.AnnualReport)))
             organisation = report.value(node, IPG.reportingOrganization)
             key = ReportKey(URIRef(str(organisation)), int(str(report.value(node, IPG.reportingYear))))

@@ -16,11 +16,12 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
-from revalidation_corpus import StoredExample, mutated_corpus, stored_examples
+from revalidation_corpus import StoredExample, example_paths, mutated_corpus, read_report, stored_examples
 
 from ipgraph.reports.issues import MessageTemplates, compact, issues_from_results
 from ipgraph.reports.revalidation import Dataset, Finding, Rules, check_dataset, results_graph
 from ipgraph.reports.validation import ReportValidator
+from ipgraph.vocab import GRAPH
 
 PROJECT = Path(__file__).resolve().parents[2]
 CORPUS_SIZE = 300
@@ -123,3 +124,24 @@ def _components(shapes: Graph) -> set[URIRef]:
         SH.sparql: SH.SPARQLConstraintComponent,
     }
     return {component for parameter, component in parameters.items() if (None, parameter, None) in shapes}
+
+
+def test_versions_sharing_iris_are_judged_apart(validator: ReportValidator, rules: Rules) -> None:
+    """Three copies of one upload, IRIs not renamed, side by side: in one merged graph every report would have
+    three reporting years, three observations per indicator and so on; judged version by version, as pySHACL
+    judges them, the copies conform and the one with an extra observation is the only one flagged."""
+    path = example_paths("valid")[0]
+    copies = [
+        StoredExample(GRAPH[f"reports/shared/2023/v{number}"], read_report(path), f"copy {number}")
+        for number in (1, 2, 3)
+    ]
+    observation = sorted(copies[2].graph.subjects(URIRef("http://purl.org/linked-data/cube#dataSet"), None), key=str)[0]
+    for predicate, value in list(copies[2].graph.predicate_objects(observation)):
+        copies[2].graph.add((URIRef("urn:example:extra-observation"), predicate, value))
+    dataset = Dataset(rules.context)
+    for copy in copies:
+        dataset.add_graph(copy.name, copy.graph)
+    findings, _compiled = check_dataset(dataset, rules)
+    flagged = {finding.graph for finding in findings if finding.check.severity == SH.Violation}
+    assert flagged == {copies[2].name}
+    compare(copies, validator, rules)
