@@ -67,8 +67,13 @@ class ServerProcess:
 
     def start(self) -> None:
         """Start the process (it returns at once; :meth:`wait_ready` waits for answers)."""
+        # What a SIGKILLed process cannot remove (its query workers' forkserver directory) stays in the test's own
+        # temporary directory, not in the machine's /tmp.
+        temporary = self.data_dir.parent / "tmp"
+        temporary.mkdir(exist_ok=True)
         env = {
             **os.environ,
+            "TMPDIR": str(temporary),
             "IPGRAPH_DATA_DIR": str(self.data_dir),
             "IPGRAPH_PROJECT_DIR": str(PROJECT),
             "IPGRAPH_HOST": "127.0.0.1",
