@@ -17,8 +17,10 @@ pool, so a slow query never blocks the event loop.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl
@@ -29,9 +31,11 @@ from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.auth import check_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
+from ipgraph.api.format_parameters import choose_answer_format, format_values
 from ipgraph.api.problems import HttpStatusError
-from ipgraph.errors import InputError
+from ipgraph.errors import InputError, QuerySyntaxError
 from ipgraph.formats import (
+    ASK_FORMATS,
     DESCRIPTION_FORMATS,
     FORM_MEDIA_TYPE,
     GRAPH_FORMATS,
@@ -76,7 +80,7 @@ class ProtocolRequest:
     named_graph_uris: tuple[str, ...] = ()
     using_graph_uris: tuple[str, ...] = ()
     using_named_graph_uris: tuple[str, ...] = ()
-    format_name: str | None = None
+    format_values: tuple[str, ...] = ()
 
 
 @router.get("/sparql")
@@ -89,7 +93,8 @@ async def sparql_get(request: Request) -> Response:
     if "update" in params:
         raise InputError("updates must be sent with POST (SPARQL 1.1 Protocol §2.2), never with GET")
     if "query" not in params:
-        return await run_in_threadpool(_describe, request, _single(params, "format"))
+        _single(params, "version")
+        return await run_in_threadpool(_describe, request, tuple(format_values(params)))
     return await run_in_threadpool(_answer, request, _protocol_request(params, "query"))
 
 
@@ -104,6 +109,12 @@ async def sparql_post(request: Request) -> Response:
     if media_type == SPARQL_UPDATE_MEDIA_TYPE:
         check_write_access(request.headers.get("authorization"), settings)
     if media_type == FORM_MEDIA_TYPE:
+        in_url = [name for name in ("query", "update") if name in params]
+        if in_url:
+            raise InputError(
+                f"a form-encoded POST carries its {in_url[0]} in the body, not in the URL "
+                "(SPARQL 1.1 Protocol §2.1.2, §2.2.1)"
+            )
         text = decode_utf8(await read_body(request, settings.max_body_bytes), content_type)
         for name, values in _multi(parse_qsl(text, keep_blank_values=True)).items():
             params.setdefault(name, []).extend(values)
@@ -168,6 +179,7 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
             "(checking a request for remote fetches costs CPU time in proportion to its length). Send bulk data "
             "to the Graph Store (/store), or split a long VALUES block over several queries",
         )
+    _single(params, "version")  # SPARQL 1.2 Protocol: at most one version per request
     return ProtocolRequest(
         operation=operation,
         text=text,
@@ -175,7 +187,7 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
         named_graph_uris=tuple(params.get("named-graph-uri", ())),
         using_graph_uris=tuple(params.get("using-graph-uri", ())),
         using_named_graph_uris=tuple(params.get("using-named-graph-uri", ())),
-        format_name=_single(params, "format"),
+        format_values=tuple(format_values(params)),
     )
 
 
@@ -190,7 +202,7 @@ def guard_policy(settings: Settings, store: Store) -> GuardPolicy:
     """The guard's view of this service: the operator's allow-list and the store's named graphs."""
     return GuardPolicy(
         allowed_iris=frozenset(settings.allowed_service_endpoints),
-        store_graphs=lambda: frozenset(str(name) for name in store.graph_names()),
+        store_graphs=lambda: frozenset(str(name) for name in store.existing_graphs()),
     )
 
 
@@ -220,18 +232,19 @@ def _answer(request: Request, protocol: ProtocolRequest) -> Response:
         default_graph_uris=protocol.default_graph_uris,
         named_graph_uris=protocol.named_graph_uris,
     )
-    offers = RESULT_FORMATS if checked.form in ("SELECT", "ASK") else GRAPH_FORMATS
-    chosen = choose_format(protocol.format_name, request.headers.get("accept"), offers)
-    outcome = store.execute(
-        QueryRequest(
-            query=_with_base(protocol.text, endpoint),
-            media_type=chosen.media_type,
-            default_graph_uris=protocol.default_graph_uris,
-            named_graph_uris=protocol.named_graph_uris,
-            timeout=settings.query_timeout,
-            row_limit=settings.row_limit,
+    offers = {"SELECT": RESULT_FORMATS, "ASK": ASK_FORMATS}.get(checked.form, GRAPH_FORMATS)
+    chosen = choose_answer_format(protocol.format_values, request.headers.get("accept"), offers)
+    with _positions_in_client_text():
+        outcome = store.execute(
+            QueryRequest(
+                query=_with_base(protocol.text, endpoint),
+                media_type=chosen.media_type,
+                default_graph_uris=protocol.default_graph_uris,
+                named_graph_uris=protocol.named_graph_uris,
+                timeout=settings.query_timeout,
+                row_limit=settings.row_limit,
+            )
         )
-    )
     return outcome_response(outcome)
 
 
@@ -261,31 +274,51 @@ def _apply(request: Request, protocol: ProtocolRequest) -> Response:
         using_graph_uris=protocol.using_graph_uris,
         using_named_graph_uris=protocol.using_named_graph_uris,
     )
-    store.update(
-        UpdateRequest(
-            update=_with_base(tolerate_clear_of_empty_graphs(protocol.text, checked), endpoint),
-            using_graph_uris=protocol.using_graph_uris,
-            using_named_graph_uris=protocol.using_named_graph_uris,
-            timeout=settings.query_timeout,
+    update = tolerate_clear_of_empty_graphs(protocol.text, checked)
+    with _positions_in_client_text(update.count("\n") - protocol.text.count("\n")):
+        store.update(
+            UpdateRequest(
+                update=_with_base(update, endpoint),
+                using_graph_uris=protocol.using_graph_uris,
+                using_named_graph_uris=protocol.using_named_graph_uris,
+                timeout=settings.query_timeout,
+            )
         )
-    )
     return Response(status_code=204)
 
 
 def _with_base(text: str, endpoint: str) -> str:
     """Resolve relative IRIs against the endpoint (SPARQL 1.1 Protocol §2.1.1: the base "MAY be the service
-    endpoint"); a BASE in the request itself comes later and wins."""
+    endpoint"); a BASE in the request itself comes later and wins. It takes one line of its own, which
+    :func:`_positions_in_client_text` takes off the engine's error positions."""
     return f"BASE <{endpoint}>\n{text}"
 
 
-def _describe(request: Request, format_name: str | None) -> Response:
+@contextmanager
+def _positions_in_client_text(added_lines: int = 0) -> Iterator[None]:
+    """Engine syntax errors with their line counted in the text the client sent, not the text the engine ran
+    (the BASE line of :func:`_with_base`, and ``added_lines`` more put in front of the client's first line)."""
+    try:
+        yield
+    except QuerySyntaxError as error:
+        shift = 1 + added_lines
+        if error.line is None or error.line <= shift:
+            raise
+        line = error.line - shift
+        message = re.sub(
+            rf"\b{error.line}([:,] ?(?:column )?{error.column})\b", rf"{line}\g<1>", str(error), count=1
+        )
+        raise QuerySyntaxError(message, line=line, column=error.column) from None
+
+
+def _describe(request: Request, format_names: tuple[str, ...]) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
     accept = request.headers.get("accept")
     html_page: str | None = getattr(request.app.state, HTML_PAGE_STATE, None)
-    if html_page and not format_name and _prefers_html(accept):
+    if html_page and not format_names and _prefers_html(accept):
         return RedirectResponse(html_page, status_code=303)
-    chosen = choose_format(format_name, accept, DESCRIPTION_FORMATS)
+    chosen = choose_answer_format(format_names, accept, DESCRIPTION_FORMATS)
     description = describe_service(
         endpoint_url(request, settings), store.graph_names(), supports_update=not settings.read_only
     )

@@ -132,7 +132,7 @@ def _run_local(settings: Settings, request: QueryRequest) -> QueryOutcome:
     try:
         policy = GuardPolicy(
             allowed_iris=frozenset(settings.allowed_service_endpoints),
-            store_graphs=lambda: frozenset(str(name) for name in store.graph_names()),
+            store_graphs=lambda: frozenset(str(name) for name in store.existing_graphs()),
         )
         check_query(request.query, policy)
         return store.execute(request)

@@ -290,6 +290,10 @@ class EmbeddedStore:
         names = [name for name in self._store.named_graphs() if self._graph_has_triples(name)]
         return sorted(URIRef(name.value) for name in names if isinstance(name, ox.NamedNode))
 
+    def existing_graphs(self) -> list[URIRef]:
+        """Every named graph the engine records, empty ones included, sorted."""
+        return sorted(URIRef(name.value) for name in self._store.named_graphs() if isinstance(name, ox.NamedNode))
+
     def read_graph(self, name: URIRef | None) -> Graph:
         """A copy of one named graph (``None``: the default graph)."""
         graph = Graph(identifier=name) if name is not None else Graph()
