@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from ipgraph.api.auth import check_write_access
+from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import has_body, read_body
 from ipgraph.api.sparql import choose_format
 from ipgraph.errors import InputError, NotFoundError
@@ -56,7 +56,7 @@ async def graph_store(request: Request) -> Response:
         if has_body(request):
             raise InputError(f"a {request.method} request must not carry a body")
         return await run_in_threadpool(_read, request, target)
-    check_write_access(request.headers.get("authorization"), settings)
+    check_request_write_access(request)
     if request.method == "DELETE":
         return await run_in_threadpool(_delete, request, target)
     body = await read_body(request, settings.max_body_bytes)

@@ -29,7 +29,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from ipgraph.api.auth import check_write_access
+from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
 from ipgraph.api.format_parameters import choose_answer_format, format_values
 from ipgraph.api.problems import HttpStatusError
@@ -107,7 +107,7 @@ async def sparql_post(request: Request) -> Response:
     media_type, _ = parse_media_type(content_type)
     params = _multi(request.query_params.multi_items())
     if media_type == SPARQL_UPDATE_MEDIA_TYPE:
-        check_write_access(request.headers.get("authorization"), settings)
+        check_request_write_access(request)
     if media_type == FORM_MEDIA_TYPE:
         in_url = [name for name in ("query", "update") if name in params]
         if in_url:
@@ -121,7 +121,7 @@ async def sparql_post(request: Request) -> Response:
         if "query" in params and "update" in params:
             raise InputError("a request carries either a query or an update, not both")
         if "update" in params:
-            check_write_access(request.headers.get("authorization"), settings)
+            check_request_write_access(request)
             return await run_in_threadpool(_apply, request, _protocol_request(params, "update"))
         if "query" not in params:
             raise InputError("a form-encoded POST needs a 'query' or an 'update' parameter")
