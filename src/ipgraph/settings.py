@@ -119,3 +119,53 @@ def settings_table() -> list[tuple[str, str, str]]:
             default = ",".join(default)
         rows.append((ENV_PREFIX + spec.name.upper(), str(default), spec.metadata["help"]))
     return rows
+
+
+#: Settings whose values are secrets: ``ipgraph settings`` says whether they are set, never what they are.
+SECRET_SETTINGS = frozenset({"admin_token", "remote_password"})
+
+
+@dataclass(frozen=True)
+class EffectiveSetting:
+    """One setting as this process would use it: its value, where the value comes from, and what is wrong."""
+
+    variable: str
+    value: str
+    source: Literal["default", "environment"]
+    meaning: str
+    problem: str | None = None
+
+
+def effective_settings(environ: Mapping[str, str] | None = None) -> tuple[list[EffectiveSetting], list[str]]:
+    """Every setting's effective value and source, and the problems (each variable's, then the combination's)."""
+    env = os.environ if environ is None else environ
+    rows: list[EffectiveSetting] = []
+    problems: list[str] = []
+    for spec in dataclasses.fields(Settings):
+        variable = ENV_PREFIX + spec.name.upper()
+        raw = env.get(variable)
+        default = spec.default if spec.default is not dataclasses.MISSING else spec.default_factory()  # type: ignore[operator]
+        if raw is None:
+            rows.append(EffectiveSetting(variable, _shown(spec.name, default), "default", spec.metadata["help"]))
+            continue
+        try:
+            value = _convert(spec, raw)
+        except SettingsError as error:
+            problems.append(str(error))
+            rows.append(EffectiveSetting(variable, raw, "environment", spec.metadata["help"], str(error)))
+            continue
+        rows.append(EffectiveSetting(variable, _shown(spec.name, value), "environment", spec.metadata["help"]))
+    if not problems:
+        try:
+            Settings.from_env(env)
+        except SettingsError as error:
+            problems.append(str(error))
+    return rows, problems
+
+
+def _shown(name: str, value: Any) -> str:
+    if name in SECRET_SETTINGS:
+        return "(set)" if value else ""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)
