@@ -23,7 +23,7 @@ import rdflib.plugins.sparql
 from pyparsing import ParseBaseException, col, lineno
 from rdflib.plugins.sparql import parser as sparql_grammar
 from rdflib.plugins.sparql.algebra import translatePrologue
-from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Prologue
 from rdflib.term import URIRef, Variable
@@ -31,6 +31,7 @@ from rdflib.term import URIRef, Variable
 from ipgraph.errors import ForbiddenFetchError, InputError, QuerySyntaxError
 from ipgraph.sparql_lexer import tokenize
 from ipgraph.sparql_reading import FetchSite, QueryForm, read_query, read_update
+from ipgraph.store.sparql_text import position_in_caller_text
 
 ALLOW_SETTING = "IPGRAPH_ALLOWED_SERVICE_ENDPOINTS"
 
@@ -131,6 +132,28 @@ def check_update(
         written_graphs=tuple(dict.fromkeys(written)),
         cleared_graphs=tuple(dict.fromkeys(cleared)),
     )
+
+
+#: Longest query whose syntax error is located again with rdflib's grammar (see :func:`locate_syntax_error`).
+LOCATED_QUERY_LENGTH = 16_384
+
+
+def locate_syntax_error(text: str, engine_error: QuerySyntaxError) -> QuerySyntaxError:
+    """The syntax error of a query the engine refused, placed where a reader would look for it.
+
+    The engine reports the furthest point its grammar reached (often the end of the text); rdflib's grammar
+    stops at the token that went wrong. Only a refused query pays for this second parse, and only up to
+    :data:`LOCATED_QUERY_LENGTH` characters; otherwise (or when rdflib accepts the text) the engine's own
+    position is given, counted in the caller's lines (``engine_error`` comes from the text with the endpoint's
+    BASE line in front).
+    """
+    if len(text) <= LOCATED_QUERY_LENGTH:
+        try:
+            _parse(parseQuery, text)
+        except QuerySyntaxError as located:
+            if located.line is not None:
+                return located
+    return position_in_caller_text(engine_error)
 
 
 def tolerate_clear_of_empty_graphs(update: str, checked: CheckedUpdate) -> str:

@@ -13,8 +13,8 @@ different reading succeed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterator
+from typing import Literal, NamedTuple
 
 TokenKind = Literal["string", "iri", "variable", "blank", "langtag", "name", "number", "punct"]
 
@@ -57,9 +57,8 @@ _UCHAR_PATTERN = re.compile(_UCHAR)
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 
 
-@dataclass(frozen=True)
-class Token:
-    """A token of SPARQL text: its kind, its text as written, and where it starts (offset, 1-based line/column)."""
+class Token(NamedTuple):
+    """A token of SPARQL text: its kind, its text as written, and the offset where it starts."""
 
     kind: TokenKind
     text: str
@@ -77,13 +76,15 @@ def tokenize(text: str) -> list[Token]:
     >>> [token.text for token in tokenize("ASK { # a comment ended by CR\\r ?s ?p 'x' }")]
     ['ASK', '{', '?s', '?p', "'x'", '}']
     """
-    found: list[Token] = []
+    return list(iter_tokens(text))
+
+
+def iter_tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text`` one at a time, for a reader that may stop early."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        if kind in ("space", "comment") or kind is None:
-            continue
-        found.append(Token(kind, match.group(), match.start()))  # type: ignore[arg-type]
-    return found
+        if kind not in ("space", "comment") and kind is not None:
+            yield Token(kind, match.group(), match.start())  # type: ignore[arg-type]
 
 
 def position(text: str, offset: int) -> tuple[int, int]:

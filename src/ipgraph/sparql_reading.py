@@ -26,6 +26,7 @@ from ipgraph.sparql_lexer import (
     Token,
     iri_value,
     is_prefixed_name,
+    iter_tokens,
     position,
     resolve_iri,
     split_prefixed_name,
@@ -41,6 +42,7 @@ CACHED_TEXT_LENGTH = 16_384
 
 _QUERY_FETCH = re.compile("service", re.IGNORECASE)
 _UPDATE_FETCH = re.compile("service|load", re.IGNORECASE)
+_DATASET_WORD = re.compile("from", re.IGNORECASE)
 _OPERANDS = frozenset({"variable", "string", "number", "iri", "name", "langtag", "blank"})
 
 
@@ -86,10 +88,23 @@ def _read_cached(text: str, base_iri: str | None, update: bool) -> TextReading:
 
 
 def _read(text: str, base_iri: str | None, *, update: bool) -> TextReading:
-    tokens = tokenize(text)
-    reader = _Reader(text, tokens, base_iri, update)
     may_fetch = (_UPDATE_FETCH if update else _QUERY_FETCH).search(text) is not None
-    return reader.read(may_fetch)
+    if not update and not may_fetch:
+        quick = _read_form_only(text)
+        if quick is not None:
+            return quick
+    return _Reader(text, tokenize(text), base_iri, update).read(may_fetch)
+
+
+def _read_form_only(text: str) -> TextReading | None:
+    """A query that cannot fetch and has no ``from`` after its form keyword needs only its form: the tokens are
+    read up to that keyword (the prologue), not through the whole text."""
+    for token in iter_tokens(text):
+        if token.keyword in _FORMS:
+            if _DATASET_WORD.search(text, token.start) is not None:
+                return None
+            return TextReading(form=token.keyword)  # type: ignore[arg-type]
+    return None
 
 
 class _Reader:

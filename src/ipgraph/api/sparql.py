@@ -30,7 +30,7 @@ from starlette.responses import RedirectResponse, Response
 from ipgraph.api.auth import check_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
 from ipgraph.api.problems import HttpStatusError
-from ipgraph.errors import InputError
+from ipgraph.errors import InputError, QuerySyntaxError
 from ipgraph.formats import (
     DESCRIPTION_FORMATS,
     FORM_MEDIA_TYPE,
@@ -49,7 +49,13 @@ from ipgraph.formats import (
 )
 from ipgraph.service_description import describe_service
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import GuardPolicy, check_query, check_update, tolerate_clear_of_empty_graphs
+from ipgraph.sparql_guard import (
+    GuardPolicy,
+    check_query,
+    check_update,
+    locate_syntax_error,
+    tolerate_clear_of_empty_graphs,
+)
 from ipgraph.store.base import QueryOutcome, QueryRequest, Store, UpdateRequest
 
 router = APIRouter(tags=["sparql"])
@@ -222,16 +228,19 @@ def _answer(request: Request, protocol: ProtocolRequest) -> Response:
     )
     offers = RESULT_FORMATS if checked.form in ("SELECT", "ASK") else GRAPH_FORMATS
     chosen = choose_format(protocol.format_name, request.headers.get("accept"), offers)
-    outcome = store.execute(
-        QueryRequest(
-            query=_with_base(protocol.text, endpoint),
-            media_type=chosen.media_type,
-            default_graph_uris=protocol.default_graph_uris,
-            named_graph_uris=protocol.named_graph_uris,
-            timeout=settings.query_timeout,
-            row_limit=settings.row_limit,
+    try:
+        outcome = store.execute(
+            QueryRequest(
+                query=_with_base(protocol.text, endpoint),
+                media_type=chosen.media_type,
+                default_graph_uris=protocol.default_graph_uris,
+                named_graph_uris=protocol.named_graph_uris,
+                timeout=settings.query_timeout,
+                row_limit=settings.row_limit,
+            )
         )
-    )
+    except QuerySyntaxError as error:  # the guard does not parse: the engine's error, in the caller's lines
+        raise locate_syntax_error(protocol.text, error) from None
     return outcome_response(outcome)
 
 

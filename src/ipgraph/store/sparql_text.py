@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
-from ipgraph.errors import InputError
+from ipgraph.errors import InputError, QuerySyntaxError
 
 # SPARQL 1.1 Query §19.8 grammar terminals, reduced to what separates syntax from data.
 _TOKEN = re.compile(
@@ -197,3 +197,24 @@ def query_form(query: str) -> str:
         if token.depth == 0 and keyword in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
             return keyword
     return "SELECT"
+
+
+def with_base(text: str, base_iri: str) -> str:
+    """``text`` with ``BASE <base_iri>`` on a line of its own before it; a BASE in ``text`` comes later and wins.
+
+    SPARQL 1.1 Protocol §2.1.1: the base for relative IRIs "MAY be the service endpoint".
+    """
+    return f"BASE <{base_iri}>\n{text}"
+
+
+def position_in_caller_text(error: QuerySyntaxError) -> QuerySyntaxError:
+    """A syntax error in a :func:`with_base` text, its line counted in the caller's text (one line less)."""
+    if error.line is None or error.line <= 1:
+        return error
+    line, column = error.line - 1, error.column
+    place = f"line {line}, column {column}"
+    written = rf"line {error.line}, column {column}\b|\b{error.line}:{column}\b"
+    message, found = re.subn(written, place, str(error), count=1)
+    if not found:
+        message = f"{message} (at {place})"
+    return QuerySyntaxError(message, line=line, column=column)
