@@ -1,8 +1,8 @@
 """Just enough SPARQL lexing to bind values and place dataset clauses without a full parser.
 
 A full parse costs tens of milliseconds per query in Python; these functions only need to know where the
-top-level keywords and braces are, skipping strings, IRIs and comments, so a value inside a literal or an IRI
-can never be mistaken for syntax.
+top-level keywords and braces are. The tokens are the engine's own (comments end at CR or LF, strings and IRIs
+with their escapes), so a value inside a literal, an IRI or a comment can never be mistaken for syntax.
 """
 
 from __future__ import annotations
@@ -15,22 +15,10 @@ from urllib.parse import urljoin
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
 from ipgraph.errors import InputError, QuerySyntaxError
+from ipgraph.sparql_lexer import iter_tokens
 
-# SPARQL 1.1 Query §19.8 grammar terminals, reduced to what separates syntax from data.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\s]*>)
-    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-    | (?P<word>[A-Za-z_][\w.\-]*(?::[\w.\-%\\]*)?|:[\w.\-%\\]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<open>\{)
-    | (?P<close>\})
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+#: The engine's token kinds as this module names them.
+_KINDS = {"name": "word", "langtag": "word", "string": "string", "iri": "iri", "variable": "variable"}
 
 
 @dataclass(frozen=True)
@@ -44,15 +32,16 @@ class Token:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """Yield the tokens of a query or update; an unterminated string ends the scan quietly."""
+    """Yield the tokens of a query or update, split as the engine splits them (:mod:`ipgraph.sparql_lexer`)."""
     depth = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind == "comment":
-            continue
-        if kind == "close":
+    for token in iter_tokens(text):
+        kind = _KINDS.get(token.kind, "other")
+        if token.text == "{":
+            kind = "open"
+        elif token.text == "}":
+            kind = "close"
             depth -= 1
-        yield Token(kind, match.group(), match.start(), depth)
+        yield Token(kind, token.text, token.start, depth)
         if kind == "open":
             depth += 1
 
