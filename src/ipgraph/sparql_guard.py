@@ -42,6 +42,8 @@ class GuardPolicy:
 
     allowed_iris: Collection[str] = ()
     store_graphs: Callable[[], Collection[str]] = frozenset
+    #: ``False`` lets SERVICE and LOAD through to the engine: only for testing the wall behind the guard.
+    refuse_fetches: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,10 @@ def check_update(
     cleared: list[str] = []
     for raw_prologue, operation in zip(tree.prologue or (), tree.request or (), strict=False):
         prologue = _prologue(raw_prologue, base_iri, prologue)
-        if operation.name == "Load":
+        if operation.name == "Load" and policy.refuse_fetches:
             _refuse_unless_allowed("LOAD", str(_resolve(prologue, operation["iri"])), policy)
-        _refuse_services(operation, prologue, policy)
+        if policy.refuse_fetches:
+            _refuse_services(operation, prologue, policy)
         written.extend(_written_graphs(operation, prologue))
         cleared.extend(_cleared_graphs(operation, prologue))
         if dict.get(operation, "withClause") is not None:
@@ -283,6 +286,8 @@ def _refuse_services(root: Any, prologue: Prologue, policy: GuardPolicy) -> None
 
 
 def _refuse_fetches(fetches: Sequence[FetchSite], policy: GuardPolicy) -> None:
+    if not policy.refuse_fetches:
+        return
     for site in fetches:
         where = f"at line {site.line}, column {site.column}"
         if site.iri is None:

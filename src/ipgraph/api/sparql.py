@@ -197,6 +197,7 @@ def guard_policy(settings: Settings, store: Store) -> GuardPolicy:
     return GuardPolicy(
         allowed_iris=frozenset(settings.allowed_service_endpoints),
         store_graphs=lambda: frozenset(str(name) for name in store.graph_names()),
+        refuse_fetches=settings.fetch_guard,
     )
 
 

@@ -17,6 +17,7 @@ from rdflib.term import Identifier
 
 from ipgraph.errors import InputError, QuerySyntaxError, StoreUnavailableError
 from ipgraph.store.base import QueryOutcome, Row
+from ipgraph.store.sandbox import refused_fetch
 from ipgraph.store.sparql_text import bind_values, has_dataset_clause
 from ipgraph.store.terms import from_ox, substitutions, triples_to_graph
 
@@ -46,7 +47,21 @@ class QueryTask:
 
 
 def evaluate(store: ox.Store, task: QueryTask) -> Any:
-    """Run ``task``: a :class:`QueryOutcome` for ``execute``, rows, a bool or a Graph otherwise."""
+    """Run ``task``: a :class:`QueryOutcome` for ``execute``, rows, a bool or a Graph otherwise.
+
+    The engine evaluates lazily, so a SERVICE call (and its failure behind the network wall) may come while the
+    results are read, not when the query starts.
+    """
+    try:
+        return _evaluate(store, task)
+    except OSError as error:
+        refusal = refused_fetch(error)
+        if refusal is not None:
+            raise refusal from None
+        raise StoreUnavailableError(f"the store could not be read: {error}") from error
+
+
+def _evaluate(store: ox.Store, task: QueryTask) -> Any:
     result = run_query(store, task.query, task.bindings, task.default_graphs, task.named_graphs)
     if task.operation == "execute":
         return serialise(result, task.media_type, task.row_limit)
@@ -95,6 +110,9 @@ def run_query(
     except SyntaxError as error:
         raise syntax_error(error) from None
     except OSError as error:
+        refusal = refused_fetch(error)
+        if refusal is not None:
+            raise refusal from None
         raise StoreUnavailableError(f"the store could not be read: {error}") from error
     except (RuntimeError, ValueError) as error:
         raise InputError(f"the query failed: {error}") from None
