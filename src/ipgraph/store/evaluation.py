@@ -121,12 +121,9 @@ def run_query(
 def syntax_error(error: SyntaxError) -> QuerySyntaxError:
     """pyoxigraph's ``error at LINE:COLUMN: …`` as a :class:`QuerySyntaxError` carrying the position."""
     message = str(error)
-    match = re.match(r"error at (\d+):(\d+): ", message)
-    if match is None:
-        return QuerySyntaxError(f"SPARQL syntax error: {message}")
-    line, column = int(match.group(1)), int(match.group(2))
-    reason = message[match.end() :]
-    return QuerySyntaxError(f"SPARQL syntax error at line {line}, column {column}: {reason}", line=line, column=column)
+    match = re.search(r"at (\d+):(\d+)", message)
+    line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+    return QuerySyntaxError(f"SPARQL syntax error: {message}", line=line, column=column)
 
 
 def serialise(
