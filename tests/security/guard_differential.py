@@ -182,6 +182,8 @@ class TextGenerator:
             return [self.rnd.choice(_COMMENTS), *body]
         if roll < 0.4:
             return ["#", *body]
+        if roll < 0.5:  # "<" that the engine reads as less-than, opening a string the guard would not see
+            return ["FILTER(?a<'b>)')", *body, "FILTER('x')"]
         return body
 
     def _query(self, number: int) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from rdflib.term import BNode, Identifier, Literal, URIRef
@@ -51,7 +52,21 @@ def _keyword(token: Token) -> str:
 
 
 def has_dataset_clause(query: str) -> bool:
-    """Whether the query names its own dataset with FROM or FROM NAMED (SPARQL 1.1 Query §13.2)."""
+    """Whether the query names its own dataset with FROM or FROM NAMED (SPARQL 1.1 Query §13.2).
+
+    Asked for every query a worker runs: a text without the letters ``from`` is answered without tokens, and
+    the answer for recent texts is kept.
+    """
+    if _FROM.search(query) is None:
+        return False
+    return _has_dataset_clause(query)
+
+
+_FROM = re.compile("from", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _has_dataset_clause(query: str) -> bool:
     return any(_keyword(token) == "FROM" and token.depth == 0 for token in tokens(query))
 
 
