@@ -121,9 +121,15 @@ def run_query(
 def syntax_error(error: SyntaxError) -> QuerySyntaxError:
     """pyoxigraph's ``error at LINE:COLUMN: …`` as a :class:`QuerySyntaxError` carrying the position."""
     message = str(error)
-    match = re.search(r"at (\d+):(\d+)", message)
-    line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
-    return QuerySyntaxError(f"SPARQL syntax error: {message}", line=line, column=column)
+    match = re.match(r"error at (\d+):(\d+): ", message)
+    if match is None:
+        return QuerySyntaxError(f"SPARQL syntax error: {message}")
+    line, column = int(match.group(1)), int(match.group(2))
+    return QuerySyntaxError(
+        f"SPARQL syntax error at line {line}, column {column} ({line}:{column}): {message[match.end() :]}",
+        line=line,
+        column=column,
+    )
 
 
 def serialise(

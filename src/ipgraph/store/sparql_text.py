@@ -217,8 +217,8 @@ def position_in_caller_text(error: QuerySyntaxError) -> QuerySyntaxError:
         return error
     line, column = error.line - 1, error.column
     place = f"line {line}, column {column}"
-    written = rf"line {error.line}, column {column}\b|\b{error.line}:{column}\b"
-    message, found = re.subn(written, place, str(error), count=1)
-    if not found:
+    message, found = re.subn(rf"line {error.line}, column {column}\b", place, str(error))
+    message, short = re.subn(rf"\b{error.line}:{column}\b", f"{line}:{column}", message)
+    if not found and not short:
         message = f"{message} (at {place})"
     return QuerySyntaxError(message, line=line, column=column)
