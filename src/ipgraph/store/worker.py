@@ -171,8 +171,10 @@ class QueryPool:
                 )
             status, payload = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError) as error:
+            worker.process.join(timeout=1.0)  # it closed its end: it has ended, or is ending; learn how
+            exitcode = worker.process.exitcode
             self._replace(worker)
-            if self.limits.memory_mb is not None and worker.process.exitcode in _OUT_OF_MEMORY_EXITS:
+            if self.limits.memory_mb is not None and exitcode in _OUT_OF_MEMORY_EXITS:
                 raise self.limits.memory_error() from None
             raise StoreUnavailableError(f"a query worker stopped unexpectedly: {error!r}") from error
         if status == "error" and payload[0] == "QueryMemoryError":
