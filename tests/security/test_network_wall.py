@@ -15,10 +15,14 @@ from rdflib import URIRef
 from security_support import ADMIN_TOKEN, QUERY_TIMEOUT, SEED_GRAPH, SEED_TURTLE, SecureService, Trap, refused
 from security_support import service_settings as secure_settings
 
+from ipgraph.errors import IpgraphError
+from ipgraph.store import open_store
+from ipgraph.store.base import QueryRequest
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.sandbox import IsolatedThread
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+SPARQL_JSON = "application/sparql-results+json"
 
 
 @pytest.fixture
@@ -127,3 +131,20 @@ def test_an_isolated_thread_cannot_connect(trap: Trap) -> None:
     finally:
         thread.close()
     assert trap.connections == 0
+
+
+@pytest.mark.parametrize("allowed", [False, True], ids=["no-endpoints-allowed", "trap-allowed"])
+def test_the_settings_decide_whether_the_engine_may_use_the_network(tmp_path: Path, trap: Trap, allowed: bool) -> None:
+    """``open_store`` isolates the engine unless the operator allowed endpoints (then it must reach them)."""
+    settings = secure_settings(tmp_path, allowed_service_endpoints=(trap.url,) if allowed else ())
+    store = open_store(settings, load_project=False)
+    try:
+        with pytest.raises(IpgraphError) as caught:
+            store.execute(QueryRequest(f"SELECT * {{ SERVICE <{trap.url}> {{ ?s ?p ?o }} }}", SPARQL_JSON))
+    finally:
+        store.close()
+    if allowed:
+        assert trap.connections >= 1  # the trap answers nothing, so the query fails after connecting
+    else:
+        assert "without network access" in str(caught.value)
+        assert trap.connections == 0
