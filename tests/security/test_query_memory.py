@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from security_support import QUERY_TIMEOUT, SecureService, refused
+from security_support import SecureService, refused
 from security_support import service_settings as secure_settings
 
 from ipgraph.store.embedded import EmbeddedStore
@@ -26,15 +26,17 @@ HEAVY = (
     + " }"
 )
 LIGHT = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { 1 2 3 } }"
+#: Long enough that only the ceiling can stop the heavy query, even on a loaded machine.
+DEADLINE = 60.0
 
 
 @pytest.fixture
 def ceiling_service(tmp_path: Path, running_service: Any) -> Iterator[SecureService]:
-    settings = secure_settings(tmp_path, query_memory_mb=CEILING_MB, query_workers=WORKERS)
+    settings = secure_settings(tmp_path, query_memory_mb=CEILING_MB, query_workers=WORKERS, query_timeout=DEADLINE)
     store = EmbeddedStore(
         settings.data_dir,
         workers=WORKERS,
-        query_timeout=QUERY_TIMEOUT,
+        query_timeout=DEADLINE,
         row_limit=settings.row_limit,
         query_memory_mb=settings.query_memory_mb,
     )
