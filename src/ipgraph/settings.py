@@ -63,10 +63,18 @@ class Settings:
         2, "Embedded store: worker processes answering SPARQL queries (a query past its deadline costs its worker, "
         "which is replaced)."
     )
+    query_memory_mb: int = _setting(
+        1024, "Embedded store: megabytes of data one query worker may use; a query past it is stopped (503) and "
+        "its worker replaced (0: no ceiling)."
+    )
     read_only: bool = _setting(False, "Refuse every write (SPARQL update, Graph Store writes, report submissions).")
     admin_token: str = _setting("", "Bearer token for SPARQL update and Graph Store writes (empty: writes refused).")
     allowed_service_endpoints: tuple[str, ...] = _setting(
         (), "Comma-separated IRIs that SERVICE, LOAD or FROM may fetch; nothing else is ever fetched."
+    )
+    fetch_guard: bool = _setting(
+        True, "Refuse SPARQL naming a URL to fetch before the engine sees it. Turn off only to test the second "
+        "wall: the engine runs without network access unless endpoints are allowed."
     )
     cors_origins: tuple[str, ...] = _setting(("*",), "Comma-separated origins allowed by CORS.")
     max_body_bytes: int = _setting(5 * 1024 * 1024, "Largest request body accepted (413 beyond).")
@@ -91,6 +99,8 @@ class Settings:
             raise SettingsError(f"store_mode must be one of {get_args(StoreMode)}, not {self.store_mode!r}")
         if self.store_mode == "remote" and not self.remote_query_url:
             raise SettingsError("store_mode 'remote' needs remote_query_url (IPGRAPH_REMOTE_QUERY_URL)")
+        if self.query_memory_mb < 0:
+            raise SettingsError(f"query_memory_mb must be 0 (no ceiling) or more, not {self.query_memory_mb}")
         if not self.base_iri.endswith("/"):
             raise SettingsError(f"base_iri must end with '/': {self.base_iri!r}")
         if self.public_url:

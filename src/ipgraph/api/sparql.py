@@ -17,10 +17,8 @@ pool, so a slow query never blocks the event loop.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl
@@ -54,8 +52,15 @@ from ipgraph.formats import (
 )
 from ipgraph.service_description import describe_service
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import GuardPolicy, check_query, check_update, tolerate_clear_of_empty_graphs
+from ipgraph.sparql_guard import (
+    GuardPolicy,
+    check_query,
+    check_update,
+    locate_syntax_error,
+    tolerate_clear_of_empty_graphs,
+)
 from ipgraph.store.base import QueryOutcome, QueryRequest, Store, UpdateRequest
+from ipgraph.store.sparql_text import position_in_caller_text
 
 router = APIRouter(tags=["sparql"])
 
@@ -203,6 +208,7 @@ def guard_policy(settings: Settings, store: Store) -> GuardPolicy:
     return GuardPolicy(
         allowed_iris=frozenset(settings.allowed_service_endpoints),
         store_graphs=lambda: frozenset(str(name) for name in store.existing_graphs()),
+        refuse_fetches=settings.fetch_guard,
     )
 
 
@@ -234,7 +240,7 @@ def _answer(request: Request, protocol: ProtocolRequest) -> Response:
     )
     offers = {"SELECT": RESULT_FORMATS, "ASK": ASK_FORMATS}.get(checked.form, GRAPH_FORMATS)
     chosen = choose_answer_format(protocol.format_values, request.headers.get("accept"), offers)
-    with _positions_in_client_text():
+    try:
         outcome = store.execute(
             QueryRequest(
                 query=_with_base(protocol.text, endpoint),
@@ -245,6 +251,8 @@ def _answer(request: Request, protocol: ProtocolRequest) -> Response:
                 row_limit=settings.row_limit,
             )
         )
+    except QuerySyntaxError as error:  # the guard does not parse: the engine's error, in the caller's lines
+        raise locate_syntax_error(protocol.text, error) from None
     return outcome_response(outcome)
 
 
@@ -275,7 +283,7 @@ def _apply(request: Request, protocol: ProtocolRequest) -> Response:
         using_named_graph_uris=protocol.using_named_graph_uris,
     )
     update = tolerate_clear_of_empty_graphs(protocol.text, checked)
-    with _positions_in_client_text(update.count("\n") - protocol.text.count("\n")):
+    try:
         store.update(
             UpdateRequest(
                 update=_with_base(update, endpoint),
@@ -284,31 +292,16 @@ def _apply(request: Request, protocol: ProtocolRequest) -> Response:
                 timeout=settings.query_timeout,
             )
         )
+    except QuerySyntaxError as error:  # counted in the client's lines (the guard may have put lines in front)
+        raise position_in_caller_text(error, lines_before=1 + update.count("\n") - protocol.text.count("\n")) from None
     return Response(status_code=204)
 
 
 def _with_base(text: str, endpoint: str) -> str:
     """Resolve relative IRIs against the endpoint (SPARQL 1.1 Protocol §2.1.1: the base "MAY be the service
     endpoint"); a BASE in the request itself comes later and wins. It takes one line of its own, which
-    :func:`_positions_in_client_text` takes off the engine's error positions."""
+    :func:`~ipgraph.store.sparql_text.position_in_caller_text` takes off the engine's error positions."""
     return f"BASE <{endpoint}>\n{text}"
-
-
-@contextmanager
-def _positions_in_client_text(added_lines: int = 0) -> Iterator[None]:
-    """Engine syntax errors with their line counted in the text the client sent, not the text the engine ran
-    (the BASE line of :func:`_with_base`, and ``added_lines`` more put in front of the client's first line)."""
-    try:
-        yield
-    except QuerySyntaxError as error:
-        shift = 1 + added_lines
-        if error.line is None or error.line <= shift:
-            raise
-        line = error.line - shift
-        message = re.sub(
-            rf"\b{error.line}([:,] ?(?:column )?{error.column})\b", rf"{line}\g<1>", str(error), count=1
-        )
-        raise QuerySyntaxError(message, line=line, column=error.column) from None
 
 
 def _describe(request: Request, format_names: tuple[str, ...]) -> Response:
@@ -349,4 +342,3 @@ def _prefers_html(accept: str | None) -> bool:
         default=0.0,
     )
     return html_quality >= rdf_quality
-
