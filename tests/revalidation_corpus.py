@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from ipgraph.reports.parsing import parse_report
@@ -309,6 +309,25 @@ def growth_rate(graph: Graph, chooser: random.Random) -> str:
     return f"growth rate {value}"
 
 
+def subclass(graph: Graph, chooser: random.Random) -> str:
+    """Type a node by a class of the report's own, declared a subclass (maybe two steps down) of its class: the
+    shapes' targets and sh:class follow rdfs:subClassOf."""
+    triples = sorted(graph.triples((None, RDF.type, None)), key=str)
+    if not triples:
+        return drop_property(graph, chooser)
+    subject, _, cls = triples[chooser.randrange(len(triples))]
+    own = URIRef(f"urn:example:class-{chooser.randrange(5)}")
+    graph.remove((subject, RDF.type, cls))
+    graph.add((subject, RDF.type, own))
+    if chooser.random() < 0.5:
+        graph.add((own, RDFS.subClassOf, cls))
+    else:
+        middle = URIRef(f"urn:example:middle-{chooser.randrange(5)}")
+        graph.add((own, RDFS.subClassOf, middle))
+        graph.add((middle, RDFS.subClassOf, cls))
+    return f"subclass of {cls}"
+
+
 #: The properties the shapes constrain, by the kind of node that carries them.
 TARGETED: dict[str, tuple[URIRef, ...]] = {
     "report": (
@@ -385,6 +404,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     growth_rate,
     targeted,
     targeted,
+    subclass,
 )
 
 
