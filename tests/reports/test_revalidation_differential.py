@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 from revalidation_corpus import StoredExample, example_paths, mutated_corpus, read_report, stored_examples
 
@@ -145,3 +146,41 @@ def test_versions_sharing_iris_are_judged_apart(validator: ReportValidator, rule
     flagged = {finding.graph for finding in findings if finding.check.severity == SH.Violation}
     assert flagged == {copies[2].name}
     compare(copies, validator, rules)
+
+
+SUBCLASS_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <urn:example:> .
+ex:Shape a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message "p is required"@en ] ;
+    sh:property [ sh:path ex:q ; sh:class ex:C ; sh:message "q must be a C"@en ] .
+"""
+
+
+def test_subclass_links_in_the_plan_and_in_a_version_combine(rules: Rules) -> None:
+    """A class hierarchy split between the plan (B below C) and a version (D below B) is followed as pySHACL
+    follows it over their union; another version's links do not count."""
+    ex = "urn:example:"
+    shapes = Graph().parse(data=SUBCLASS_SHAPES, format="turtle")
+    context = Graph().parse(data=f"<{ex}B> <{RDFS.subClassOf}> <{ex}C> .", format="turtle")
+    versions = {
+        GRAPH[
+            "reports/a/2023/v1"
+        ]: f"<{ex}x> a <{ex}B> ; <{ex}q> <{ex}y> . <{ex}y> a <{ex}D> . <{ex}D> <{RDFS.subClassOf}> <{ex}B> .",
+        GRAPH["reports/b/2023/v1"]: f"<{ex}x> a <{ex}D> ; <{ex}p> 1 ; <{ex}q> <{ex}z> . <{ex}z> a <{ex}B> .",
+        GRAPH["reports/c/2023/v1"]: f"<{ex}w> a <{ex}E> ; <{ex}q> 1 .",
+    }
+    local = Rules(shapes, context, "", "", MessageTemplates.from_shapes(shapes))
+    dataset = Dataset(context)
+    graphs = {name: Graph().parse(data=text, format="turtle") for name, text in versions.items()}
+    for name, graph in graphs.items():
+        dataset.add_graph(name, graph)
+    findings, _compiled = check_dataset(dataset, local)
+    for name, graph in graphs.items():
+        _conforms, reference, _text = pyshacl.validate(graph + context, shacl_graph=shapes, inference="none")
+        compiled = results_graph([finding for finding in findings if finding.graph == name], shapes)
+        assert result_keys(compiled) == result_keys(reference), name
+    # In b, x is typed D, but only a says D is below B: x is no focus node there; z (a B) is.
+    in_b = {str(finding.focus) for finding in findings if finding.graph == GRAPH["reports/b/2023/v1"]}
+    assert in_b == {f"{ex}z"}
+    assert not any(finding.graph == GRAPH["reports/c/2023/v1"] for finding in findings)

@@ -220,7 +220,7 @@ class _Compiler:
         in_plan: list[str] = []
         for cls in shapes.objects(shape, SH.targetClass):
             in_graph.append(f"GRAPH {G} {{ ?this {_TYPE} {_CLASS_VARIABLE} }} {self._closure(cls)}")
-            in_plan.append(f"?this {_TYPE} {_CLASS_VARIABLE} {self._closure(cls, plan_only=True)}")
+            in_plan.append(f"?this {_TYPE} {_CLASS_VARIABLE} . {self._closure(cls, plan_only=True)}")
         for predicate in shapes.objects(shape, SH.targetSubjectsOf):
             in_graph.append(f"GRAPH {G} {{ ?this {n3(predicate)} ?any }}")
             in_plan.append(f"?this {n3(predicate)} ?any")
