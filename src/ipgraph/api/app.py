@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from ipgraph import __version__
 from ipgraph.api import dataset, graph_store, progress, queries, reports, resources, site, sparql
+from ipgraph.api.error_pages import install_error_pages
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import install_problem_handlers
 from ipgraph.api.report_access import report_service
@@ -62,6 +63,7 @@ def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool 
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     install_problem_handlers(app)
+    install_error_pages(app)
     install_unique_operation_ids(app)
     forbid_engine_fetching()
     app.add_middleware(

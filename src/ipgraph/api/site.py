@@ -6,7 +6,6 @@ script, bundled from npm packages into ``ipgraph/static`` (``make web``) and ser
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,21 +15,26 @@ from fastapi.staticfiles import StaticFiles
 from rdflib.namespace import ORG
 from starlette.responses import RedirectResponse, Response
 
+from ipgraph.api.answers import Answer, answer_for_page
 from ipgraph.api.deps import SettingsDep, StoreDep
-from ipgraph.api.problems import error_response
 from ipgraph.api.resources import store_state
 from ipgraph.api.sparql import guard_policy
-from ipgraph.errors import IpgraphError
-from ipgraph.formats import SPARQL_JSON, TURTLE
 from ipgraph.publish.catalogue import list_concepts, list_members
 from ipgraph.publish.locations import browse_path, link_target
 from ipgraph.publish.rendering import render_page, request_language
-from ipgraph.publish.results import QueryFailure, ResultTable, failure_excerpt, result_table
+from ipgraph.publish.result_view import (
+    GRAPH_DOWNLOADS,
+    TABLE_DOWNLOADS,
+    ResultView,
+    TableRequest,
+    download_links,
+    view_table,
+)
+from ipgraph.publish.results import GraphAnswer, QueryFailure, ResultTable
 from ipgraph.queries import CannedQuery
 from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import check_query
-from ipgraph.store.base import QueryRequest, Store
+from ipgraph.store.base import Store
 from ipgraph.vocab import IPG, IPR, PREFIXES
 
 router = APIRouter(tags=["site"])
@@ -43,6 +47,10 @@ _SEARCH_LOCK = threading.Lock()
 SEARCH_LIMIT = 50
 #: The query page's own results format: a table on the page (the others are downloads from /sparql).
 PAGE_FORMAT = "html"
+#: What the query page's format menu offers besides the table: downloads from ``/sparql``.
+QUERY_PAGE_FORMATS = tuple(
+    (name, title, extension.lstrip(".")) for name, title, extension in TABLE_DOWNLOADS + GRAPH_DOWNLOADS
+)
 
 
 def mount_static(app: FastAPI, settings: Settings) -> None:
@@ -98,8 +106,8 @@ def query_page(
 ) -> Response:
     """The SPARQL editor, with the canned questions as examples; ``?example=name`` fills it without JavaScript.
 
-    Without a script the form comes back here: ``?query=`` runs the query and shows the answer as a table (any
-    other ``format`` is a download, answered by ``/sparql``), so the page works as a plain HTML form too.
+    ``?query=`` runs the query and shows the answer as a table (any other ``format`` is a download, answered by
+    ``/sparql``): the query lives in the URL, so a page can be shared, reloaded and switched to the other language.
     """
     if query is not None and format != PAGE_FORMAT:
         return RedirectResponse("/sparql?" + urlencode({"query": query, "format": format}), status_code=303)
@@ -107,52 +115,64 @@ def query_page(
     examples: dict[str, CannedQuery] = request.app.state.canned_queries
     chosen = examples.get(example)
     text = query if query is not None else example_text(chosen) if chosen is not None else default_query()
-    outcome = run_for_page(request, settings, store, query) if query is not None else None
     context = {
-        "examples": [(name, canned.title(lang), example_text(canned)) for name, canned in examples.items()],
+        "examples": [(name, canned.title(lang)) for name, canned in examples.items()],
         "examples_json": {name: example_text(canned) for name, canned in examples.items()},
         "query_text": text,
         "chosen_example": example if chosen is not None else "",
         "prefixes": PREFIXES,
         "base_iri": settings.base_iri,
         "editor_built": EDITOR_BUNDLE.is_file(),
-        "result": outcome if isinstance(outcome, ResultTable) else None,
-        "graph_text": outcome if isinstance(outcome, str) else None,
-        "failure": outcome if isinstance(outcome, QueryFailure) else None,
-        "download_query": urlencode({"query": query}) if query is not None else "",
+        "formats": QUERY_PAGE_FORMATS,
     }
     status = 200
-    if isinstance(outcome, QueryFailure):
-        status = outcome.status
+    if query is not None:
+        answer, view, links = query_answer(request, settings, store, query)
+        context.update({"answer": answer, "view": view, "links": links})
+        if isinstance(answer, QueryFailure):
+            status = answer.status
     return render_page(request, "query.html", context, status_code=status)
 
 
-def run_for_page(
+@router.get("/query/answer", include_in_schema=False)
+def query_answer_fragment(request: Request, settings: SettingsDep, store: StoreDep, query: str = "") -> Response:
+    """The answer part of ``/query?query=…`` alone, for the editor to put on the page it is already showing."""
+    answer, view, links = query_answer(request, settings, store, query)
+    status = answer.status if isinstance(answer, QueryFailure) else 200
+    return render_page(
+        request, "query_answer.html", {"answer": answer, "view": view, "links": links}, status_code=status
+    )
+
+
+def query_answer(
     request: Request, settings: Settings, store: Store, text: str
-) -> ResultTable | str | QueryFailure:
-    """Run ``text`` as the SPARQL endpoint would (same guard, deadline and row limit): a table for SELECT/ASK,
-    Turtle text for CONSTRUCT/DESCRIBE, or the reason it was refused."""
-    endpoint = settings.public_url.rstrip("/") + "/sparql" if settings.public_url else str(request.base_url) + "sparql"
-    try:
-        checked = check_query(text, guard_policy(settings, store), base_iri=endpoint)
-        tabular = checked.form in ("SELECT", "ASK")
-        outcome = store.execute(
-            QueryRequest(
-                query=f"BASE <{endpoint}>\n{text}",
-                media_type=SPARQL_JSON.media_type if tabular else TURTLE.media_type,
-                timeout=settings.query_timeout,
-                row_limit=settings.row_limit,
-            )
-        )
-    except IpgraphError as error:
-        problem = json.loads(bytes(error_response(error).body))
-        line, column = getattr(error, "line", None), getattr(error, "column", None)
-        return QueryFailure(
-            problem["title"], problem["detail"], line, column, failure_excerpt(text, line), problem["status"]
-        )
-    if tabular:
-        return result_table(outcome.body, settings.base_iri, truncated=outcome.truncated)
-    return outcome.body.decode("utf-8")
+) -> tuple[Answer, ResultView | None, tuple[tuple[str, str, str], ...]]:
+    """Run ``text`` for the query page: the answer, the table's page of it, and its download links."""
+    answer = answer_for_page(
+        store,
+        settings,
+        guard_policy(settings, store),
+        text,
+        request_language(request),
+        endpoint=endpoint_url(request, settings),
+    )
+    query_items = [("query", text)]
+    view = None
+    if isinstance(answer, ResultTable) and answer.boolean is None:
+        params = request.query_params
+        table_request = TableRequest.from_query(params.get("sort"), params.get("desc"), params.get("page"))
+        view = view_table(answer, table_request, "/query", query_items)
+    links: tuple[tuple[str, str, str], ...] = ()
+    if not isinstance(answer, QueryFailure):
+        links = download_links(isinstance(answer, GraphAnswer), "/sparql", query_items, "ipgraph-query")
+    return answer, view, links
+
+
+def endpoint_url(request: Request, settings: Settings) -> str:
+    """The SPARQL endpoint's URL, the base relative IRIs in a page's query resolve against (as on ``/sparql``)."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/") + "/sparql"
+    return str(request.base_url) + "sparql"
 
 
 def example_text(query: CannedQuery) -> str:
