@@ -126,6 +126,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "error_at": {"vi": "Dòng {line}, cột {column}:", "en": "Line {line}, column {column}:"},
     "error_detail": {"vi": "Thông báo của bộ máy truy vấn", "en": "The query engine's message"},
     "rows_total": {"vi": "{count} dòng kết quả", "en": "{count} rows"},
+    "rows_total_one": {"vi": "1 dòng kết quả", "en": "1 row"},
     "rows_shown": {"vi": "đang xem dòng {first}–{last}", "en": "showing rows {first}–{last}"},
     "truncated_notice": {
         "vi": "Kết quả đã bị cắt ở {limit} dòng (giới hạn số dòng của máy chủ); câu trả lời đầy đủ dài hơn.",
