@@ -44,7 +44,8 @@ _WIDE_QUERY = (PROJECT / "queries" / "list_targets.rq").read_text(encoding="utf-
 
 PAGE_TYPES: dict[str, str] = {
     "home": "/",
-    "query-wide-answer": "/query?" + urlencode({"query": _WIDE_QUERY + '\nVALUES ?year { "2030"^^xsd:gYear }\n'}),
+    "query-wide-answer": "/query?"
+    + urlencode({"query": _WIDE_QUERY + '\nVALUES ?year { "2030"^^<http://www.w3.org/2001/XMLSchema#gYear> }\n'}),
     "organisation": "/doc/id/org-so-tai-chinh",
     "duty": f"{PLAN}/duty-V.6",
     "task": f"{PLAN}/task-III.3.a",
@@ -94,11 +95,14 @@ def test_the_page_holds_on_a_phone_and_a_laptop_in_one_language(
     screen: WebDriver, pages_site: str, page_type: str
 ) -> None:
     problems = []
+    with_table = page_type == "query-wide-answer" or page_type.startswith("question-")
     for width in WIDTHS:
         set_screen(screen, width)
         for lang in ("vi", "en"):
             visit(screen, pages_site, PAGE_TYPES[page_type], lang)
             save_page(screen, f"{page_type}-{lang}-{width}")
+            if with_table and not screen.find_elements(By.ID, "results-table"):
+                problems.append(f"{lang} at {width}px: no results table")
             document, viewport = overflow(screen)
             if document > viewport:
                 problems.append(f"{lang} at {width}px: the page is {document}px wide")

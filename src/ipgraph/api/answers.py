@@ -64,15 +64,20 @@ def answer_for_page(
     try:
         checked = check_query(text, policy, base_iri=endpoint)
         tabular = checked.form in ("SELECT", "ASK")
-        outcome = store.execute(
-            QueryRequest(
-                query=f"BASE <{endpoint}>\n{text}",
-                media_type=SPARQL_JSON.media_type if tabular else TURTLE.media_type,
-                bindings=dict(bindings or {}),
-                timeout=settings.query_timeout,
-                row_limit=settings.row_limit,
+        try:
+            outcome = store.execute(
+                QueryRequest(
+                    query=f"BASE <{endpoint}>\n{text}",
+                    media_type=SPARQL_JSON.media_type if tabular else TURTLE.media_type,
+                    bindings=dict(bindings or {}),
+                    timeout=settings.query_timeout,
+                    row_limit=settings.row_limit,
+                )
             )
-        )
+        except QuerySyntaxError as error:
+            # The engine read one line more than the reader wrote: the BASE line above.
+            line = error.line - 1 if error.line and error.line > 1 else error.line
+            raise QuerySyntaxError(str(error), line=line, column=error.column) from error
         if not tabular:
             return graph_answer(outcome.body, truncated=outcome.truncated)
         return result_table(

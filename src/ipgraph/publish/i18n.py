@@ -126,6 +126,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "error_at": {"vi": "Dòng {line}, cột {column}:", "en": "Line {line}, column {column}:"},
     "error_detail": {"vi": "Thông báo của bộ máy truy vấn", "en": "The query engine's message"},
     "rows_total": {"vi": "{count} dòng kết quả", "en": "{count} rows"},
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không", "en": "no"},
     "rows_total_one": {"vi": "1 dòng kết quả", "en": "1 row"},
     "rows_shown": {"vi": "đang xem dòng {first}–{last}", "en": "showing rows {first}–{last}"},
     "truncated_notice": {

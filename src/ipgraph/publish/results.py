@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from ipgraph.publish.describe import LABEL_PROPERTIES, bind_prefixes
-from ipgraph.publish.i18n import Language
+from ipgraph.publish.i18n import Language, message
 from ipgraph.publish.locations import link_target
 from ipgraph.publish.views import prefixed_name
 
@@ -45,6 +45,9 @@ NUMERIC_DATATYPES = frozenset(
         "unsignedByte",
     )
 )
+#: Characters from which a value is read as running text.
+LONG_TEXT = 60
+_BOOLEAN = _XSD + "boolean"
 #: Labels looked up for at most this many IRIs of one answer (a page shows far fewer).
 LABEL_LOOKUP_LIMIT = 2000
 
@@ -62,6 +65,11 @@ class Cell:
     datatype: str | None = None
     iri: str | None = None
     number: Decimal | None = None
+
+    @property
+    def long(self) -> bool:
+        """Text long enough to need a readable column width (the table scrolls rather than squeezes it)."""
+        return len(self.text) > LONG_TEXT
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,9 @@ def _cell(value: dict[str, str] | None, base_iri: str, lang: Language, names: di
     if kind == "bnode":
         return Cell(text=f"_:{text}")
     datatype = value.get("datatype")
+    if datatype == _BOOLEAN and text in ("true", "false", "1", "0"):
+        shown = message("yes" if text in ("true", "1") else "no", lang)
+        return Cell(text=shown, datatype=prefixed_name(datatype))
     if datatype in NUMERIC_DATATYPES:
         try:
             number = Decimal(text.strip())
