@@ -104,6 +104,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "vi": "Các câu hỏi thường gặp về kế hoạch, mỗi câu là một truy vấn SPARQL chạy được ngay.",
         "en": "Common questions about the plan, each a SPARQL query that runs at once.",
     },
+    "target_figure": {"vi": "Mục tiêu đặt ra", "en": "What the target sets"},
+    "target_value": {"vi": "Giá trị", "en": "Value"},
+    "target_qualitative": {"vi": "Mục tiêu định tính, không có con số", "en": "Qualitative: no figure is set"},
+    "target_year": {"vi": "Đến năm", "en": "By the year"},
+    "target_indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "target_scope": {"vi": "Phạm vi", "en": "Scope"},
+    "target_progress": {"vi": "Xem tiến độ trên bảng theo dõi", "en": "See its progress on the dashboard"},
     "query_text": {"vi": "Câu truy vấn SPARQL", "en": "SPARQL query text"},
     "run_shortcut": {
         "vi": "Phím tắt: Ctrl+Enter (⌘+Enter trên Mac).",
