@@ -104,6 +104,20 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "vi": "Các câu hỏi thường gặp về kế hoạch, mỗi câu là một truy vấn SPARQL chạy được ngay.",
         "en": "Common questions about the plan, each a SPARQL query that runs at once.",
     },
+    "document_text": {"vi": "Nội dung văn bản, theo thứ tự", "en": "The document, in its own order"},
+    "dashboard_no_submissions": {
+        "vi": "Chưa có báo cáo nào được nộp.",
+        "en": "No report has been submitted yet.",
+    },
+    "dashboard_growth_needs_two_years": {
+        "vi": "Đã có báo cáo, nhưng cần số liệu của hai năm liền nhau để tính tốc độ tăng (xem bảng).",
+        "en": "Reported, but growth needs figures for two consecutive years (see the table).",
+    },
+    "dashboard_no_figure_yet": {
+        "vi": "Đã có báo cáo, nhưng chưa đủ số liệu để so với mục tiêu (xem bảng).",
+        "en": "Reported, but not yet enough to compare with the target (see the table).",
+    },
+    "dashboard_csv": {"vi": "Tải số liệu của mục tiêu này (CSV)", "en": "Download this target's figures (CSV)"},
     "target_figure": {"vi": "Mục tiêu đặt ra", "en": "What the target sets"},
     "target_value": {"vi": "Giá trị", "en": "Value"},
     "target_qualitative": {"vi": "Mục tiêu định tính, không có con số", "en": "Qualitative: no figure is set"},

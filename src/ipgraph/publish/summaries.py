@@ -11,12 +11,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ipgraph.publish.i18n import Language
+from ipgraph.publish.plan_document import document_outline
 from ipgraph.publish.property_names import PropertyNames
 from ipgraph.publish.results import format_number
 from ipgraph.publish.views import ResourceView, Term, TermNamer, build_view
 from ipgraph.store.base import Store
 from ipgraph.vocab import IPG, PREFIXES
 
+ELI_HAS_PART = URIRef("http://data.europa.eu/eli/ontology#has_part")
 UNIT_MEASURE = URIRef("http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure")
 #: Kinds of things whose title carries the opening words of their clause.
 WORDED_KINDS = (IPG.Duty, IPG.Task, IPG.Target)
@@ -114,4 +116,5 @@ def resource_page(store: Store, graph: Graph, iri: URIRef, base_iri: str, lang: 
     subtitle = None
     if is_worded(graph, iri) and view.clause is not None:
         subtitle = opening_words(view.clause.texts.get(lang) or next(iter(view.clause.texts.values()), None))
-    return replace(view, subtitle=subtitle, target=target_summary(graph, namer, iri, lang))
+    outline = document_outline(store, iri, base_iri, lang) if (iri, ELI_HAS_PART, None) in graph else ()
+    return replace(view, subtitle=subtitle, target=target_summary(graph, namer, iri, lang), outline=outline)

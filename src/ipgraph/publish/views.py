@@ -99,6 +99,8 @@ class ResourceView:
     subtitle: str | None = None
     #: A target's figure (:class:`ipgraph.publish.summaries.TargetSummary`).
     target: object | None = None
+    #: The parts of a legal resource in the plan's order (:mod:`ipgraph.publish.plan_document`).
+    outline: tuple[object, ...] = ()
 
 
 class TermNamer:
