@@ -12,15 +12,19 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
-from rdflib.namespace import ORG
+from rdflib import URIRef
+from rdflib.namespace import ORG, RDF
 from starlette.responses import RedirectResponse, Response
 
-from ipgraph.api.answers import Answer, answer_for_page
+from ipgraph.api.answers import Answer, answer_for_page, label_lookup
 from ipgraph.api.deps import SettingsDep, StoreDep
 from ipgraph.api.resources import store_state
 from ipgraph.api.sparql import guard_policy
 from ipgraph.publish.catalogue import list_concepts, list_members
+from ipgraph.publish.describe import fetch_values
+from ipgraph.publish.i18n import Language
 from ipgraph.publish.locations import browse_path, link_target
+from ipgraph.publish.property_names import class_names
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.publish.result_view import (
     GRAPH_DOWNLOADS,
@@ -44,7 +48,9 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 EDITOR_BUNDLE = STATIC_DIR / "query-editor.js"
 PLAN = IPR["plan-160-kh-ubnd-2021"]
 _SEARCH_LOCK = threading.Lock()
-SEARCH_LIMIT = 50
+#: Most hits a search counts (the index ranks them; a reader pages through them).
+SEARCH_LIMIT = 1000
+SEARCH_PAGE_SIZE = 20
 #: The query page's own results format: a table on the page (the others are downloads from /sparql).
 PAGE_FORMAT = "html"
 #: What the query page's format menu offers besides the table: downloads from ``/sparql``.
@@ -76,8 +82,11 @@ def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
 
 
 @router.get("/search", include_in_schema=False)
-def search_page(request: Request, settings: SettingsDep, store: StoreDep, q: str = "") -> Response:
-    """Resources whose labels or texts contain every word of ``q``, diacritics ignored."""
+def search_page(
+    request: Request, settings: SettingsDep, store: StoreDep, q: str = "", page: str | None = None
+) -> Response:
+    """Resources whose labels or texts contain every word of ``q``, diacritics ignored: how many, a page of them
+    at a time, each with its type."""
     hits = []
     if q.strip():
         state = store_state(request, store)
@@ -87,12 +96,36 @@ def search_page(request: Request, settings: SettingsDep, store: StoreDep, q: str
                 cache = SearchIndexCache()
                 request.app.state.search_index = cache
         hits = cache.get(store, state.digest).search(q, SEARCH_LIMIT)
+    lang = request_language(request)
+    pages = max(1, -(-len(hits) // SEARCH_PAGE_SIZE))
+    number = min(TableRequest.from_query(None, None, page).page, pages)
+    shown = hits[(number - 1) * SEARCH_PAGE_SIZE : number * SEARCH_PAGE_SIZE]
     context = {
         "search_query": q,
-        "hits": hits,
+        "hits": shown,
+        "total": len(hits),
+        "capped": len(hits) >= SEARCH_LIMIT,
+        "page": number,
+        "pages": pages,
+        "first": (number - 1) * SEARCH_PAGE_SIZE + 1,
+        "page_href": lambda n: "/search?" + urlencode({"q": q, "page": n}),
+        "types": hit_types(store, [hit.resource for hit in shown], lang),
         "href": lambda iri: link_target(settings.base_iri, str(iri)),
     }
     return render_page(request, "search.html", context)
+
+
+def hit_types(store: Store, resources: list[URIRef], lang: Language) -> dict[URIRef, list[str]]:
+    """The types of each resource, named in ``lang`` (ipgraph's own kinds first)."""
+    if not resources:
+        return {}
+    typed: dict[URIRef, set[URIRef]] = {}
+    for subject, _, kind in fetch_values(store, resources, (RDF.type,)):
+        if isinstance(subject, URIRef) and isinstance(kind, URIRef):
+            typed.setdefault(subject, set()).add(kind)
+    names = label_lookup(store, {str(kind) for kinds in typed.values() for kind in kinds})
+    found = {subject: class_names(map(str, kinds), names, lang) for subject, kinds in typed.items()}
+    return found
 
 
 @router.get("/query", include_in_schema=False)

@@ -118,6 +118,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Reported, but not yet enough to compare with the target (see the table).",
     },
     "dashboard_csv": {"vi": "Tải số liệu của mục tiêu này (CSV)", "en": "Download this target's figures (CSV)"},
+    "hits_total": {"vi": "{count} kết quả", "en": "{count} hits"},
+    "hits_total_capped": {
+        "vi": "Hơn {count} kết quả; hãy thêm từ để thu hẹp",
+        "en": "Over {count} hits; add words to narrow them",
+    },
     "target_figure": {"vi": "Mục tiêu đặt ra", "en": "What the target sets"},
     "target_value": {"vi": "Giá trị", "en": "Value"},
     "target_qualitative": {"vi": "Mục tiêu định tính, không có con số", "en": "Qualitative: no figure is set"},

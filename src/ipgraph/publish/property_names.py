@@ -87,6 +87,41 @@ STANDARD_NAMES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
 }
 
 
+#: Standard classes by prefixed name, (vi, en): what kind of thing a resource is, for a reader.
+STANDARD_CLASSES: dict[str, tuple[str, str]] = {
+    "eli:LegalResource": ("Văn bản", "Legal document"),
+    "eli:LegalResourceSubdivision": ("Phần của văn bản", "Part of a document"),
+    "eli:Work": ("Văn bản", "Work"),
+    "skos:Concept": ("Khái niệm", "Concept"),
+    "skos:ConceptScheme": ("Danh mục khái niệm", "Concept scheme"),
+    "org:Organization": ("Tổ chức", "Organisation"),
+    "org:FormalOrganization": ("Cơ quan", "Formal organisation"),
+    "org:ChangeEvent": ("Sự kiện thay đổi tổ chức", "Change of organisation"),
+    "foaf:Person": ("Người", "Person"),
+    "prov:Activity": ("Hoạt động", "Activity"),
+    "prov:Entity": ("Thực thể", "Entity"),
+    "prov:Agent": ("Tác nhân", "Agent"),
+    "owl:Class": ("Lớp", "Class"),
+    "owl:ObjectProperty": ("Thuộc tính đối tượng", "Object property"),
+    "owl:DatatypeProperty": ("Thuộc tính dữ liệu", "Datatype property"),
+}
+#: A class that says less than another the same resource has (the more specific one is named instead).
+LESS_SPECIFIC = {"eli:LegalResource": "eli:LegalResourceSubdivision", "prov:Entity": "eli:LegalResource"}
+
+
+def class_names(kinds: Iterable[str], labels: dict[str, dict[str, str]], lang: Language) -> list[str]:
+    """What a resource is, from its types: ipgraph's own kinds by their labels, else the standard ones named in
+    ``lang``; a type that a more specific one of the same resource implies is left out."""
+    kinds = list(kinds)
+    own = sorted(k for k in kinds if prefixed_name(k).startswith("ipg:"))
+    if own:
+        return sorted({pick_label(labels.get(k, {}), lang) or prefixed_name(k) for k in own})
+    short = {prefixed_name(k) for k in kinds}
+    kept = [k for k in short if LESS_SPECIFIC.get(k) not in short]
+    index = 0 if lang == "vi" else 1
+    return sorted({STANDARD_CLASSES[k][index] if k in STANDARD_CLASSES else k for k in kept})
+
+
 @dataclass(frozen=True)
 class PropertyName:
     """A property as a page names it, forwards and backwards."""

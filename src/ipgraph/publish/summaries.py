@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from ipgraph.publish.i18n import Language
 from ipgraph.publish.plan_document import document_outline
-from ipgraph.publish.property_names import PropertyNames
+from ipgraph.publish.property_names import STANDARD_CLASSES, PropertyNames
 from ipgraph.publish.results import format_number
 from ipgraph.publish.views import ResourceView, Term, TermNamer, build_view
 from ipgraph.store.base import Store
@@ -117,4 +117,11 @@ def resource_page(store: Store, graph: Graph, iri: URIRef, base_iri: str, lang: 
     if is_worded(graph, iri) and view.clause is not None:
         subtitle = opening_words(view.clause.texts.get(lang) or next(iter(view.clause.texts.values()), None))
     outline = document_outline(store, iri, base_iri, lang) if (iri, ELI_HAS_PART, None) in graph else ()
-    return replace(view, subtitle=subtitle, target=target_summary(graph, namer, iri, lang), outline=outline)
+    index = 0 if lang == "vi" else 1
+    types = tuple(
+        replace(kind, text=STANDARD_CLASSES[kind.text][index]) if kind.text in STANDARD_CLASSES else kind
+        for kind in view.types
+    )
+    return replace(
+        view, types=types, subtitle=subtitle, target=target_summary(graph, namer, iri, lang), outline=outline
+    )
