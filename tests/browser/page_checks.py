@@ -26,15 +26,29 @@ const box = document.querySelector('#results-table');
 if (!box) return [];
 const holder = box.closest('.table-scroll') || box;
 const r = holder.getBoundingClientRect();
+// What of an element is drawn: its box cut by every ancestor that clips its overflow.
+function visible(el) {
+  let e = el.getBoundingClientRect();
+  let rect = {left: e.left, top: e.top, right: e.right, bottom: e.bottom};
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
+      const c = a.getBoundingClientRect();
+      rect = {left: Math.max(rect.left, c.left), top: Math.max(rect.top, c.top),
+              right: Math.min(rect.right, c.right), bottom: Math.min(rect.bottom, c.bottom)};
+    }
+  }
+  return rect;
+}
 const found = [];
 for (const el of document.body.querySelectorAll('*')) {
   if (el === holder || el.contains(holder) || holder.contains(el)) continue;
   const s = getComputedStyle(el);
   if (s.display === 'none' || s.visibility === 'hidden') continue;
-  const e = el.getBoundingClientRect();
+  const e = visible(el);
   const w = Math.min(r.right, e.right) - Math.max(r.left, e.left);
   const h = Math.min(r.bottom, e.bottom) - Math.max(r.top, e.top);
-  if (w > 1 && h > 1 && e.width > 0 && e.height > 0) found.push(el.tagName + '.' + el.className + '#' + el.id);
+  if (w > 1 && h > 1) found.push(el.tagName + '.' + el.className + '#' + el.id);
 }
 return found.slice(0, 10);
 """
@@ -139,10 +153,13 @@ def reset_screen(browser: WebDriver) -> None:
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def overflow(browser: WebDriver) -> tuple[int, int]:
-    """(document width, viewport width) in CSS pixels."""
-    sizes: list[int] = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-    return sizes[0], sizes[1]
+def document_width(browser: WebDriver) -> int:
+    """How wide the page is laid out, in CSS pixels. (Compare it with the emulated screen's width, not with
+    ``innerWidth``: a phone widens its layout viewport to fit a page that overflows, hiding the overflow.)"""
+    width: int = browser.execute_script(
+        "return Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0)"
+    )
+    return width
 
 
 def overlapping_results(browser: WebDriver) -> list[str]:

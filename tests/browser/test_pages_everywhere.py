@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import httpx
 import pytest
 from page_checks import (
     WIDTHS,
+    document_width,
     interface_text,
-    overflow,
     overlapping_results,
     reset_screen,
     save_page,
@@ -103,8 +103,8 @@ def test_the_page_holds_on_a_phone_and_a_laptop_in_one_language(
             save_page(screen, f"{page_type}-{lang}-{width}")
             if with_table and not screen.find_elements(By.ID, "results-table"):
                 problems.append(f"{lang} at {width}px: no results table")
-            document, viewport = overflow(screen)
-            if document > viewport:
+            document = document_width(screen)
+            if document > width:
                 problems.append(f"{lang} at {width}px: the page is {document}px wide")
             drawn_over = overlapping_results(screen)
             if drawn_over:
@@ -177,3 +177,19 @@ def test_the_query_page_keeps_its_query_in_the_address(screen: WebDriver, pages_
     assert screen.find_elements(By.CSS_SELECTOR, "#results-table tbody tr"), "the answer survives the switch"
     assert "sort=" in screen.current_url
     assert "dòng kết quả" in screen.find_element(By.ID, "result-count").text
+
+
+BROKEN_PAGE = """<!doctype html><html lang="vi"><head><meta name="viewport" content="width=device-width">
+<style>.side { position: absolute; top: 0; left: 0; width: 200px; height: 200px; background: red; }</style></head>
+<body><div class="table-scroll"><table id="results-table"><tr><td>1</td></tr></table></div>
+<div class="side">Show the results</div><div style="width: 2000px">rộng</div></body></html>"""
+
+
+def test_the_checks_see_what_they_look_for(screen: WebDriver) -> None:
+    """A page built to fail: something drawn over the table, wider than the screen, English on a vi page."""
+    set_screen(screen, 390)
+    screen.get("data:text/html;charset=utf-8," + quote(BROKEN_PAGE))
+    assert overlapping_results(screen)
+    assert document_width(screen) > 390
+    assert wrong_language(interface_text(screen), "vi") == ["results", "show", "the"]
+    assert wrong_language("Kế hoạch (Nơi nhận) 1068/QĐ-TTg in Vietnamese đồng", "en") == ["Kế", "hoạch"]
