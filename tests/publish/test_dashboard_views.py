@@ -115,3 +115,19 @@ def test_bad_data_source_is_a_clear_400(with_submissions: str) -> None:
     response = httpx.get(f"{with_submissions}/dashboard/II.2.1.b.csv", params={"data": "everything"})
     assert response.status_code == 400
     assert "data" in response.text
+
+
+def test_every_chart_has_a_labelled_scale_over_the_plan_period(with_submissions: str) -> None:
+    page = httpx.get(f"{with_submissions}/dashboard", params={"lang": "vi"}, headers=HTML).text
+    charts = 0
+    for reference, card in cards(page).items():
+        chart = re.search(r'<svg class="year-chart".*?</svg>', card, re.S)
+        if chart is None:
+            continue
+        charts += 1
+        year = 2030 if reference.startswith("II.2.2") else 2025
+        years = [int(y) for y in re.findall(r'<text class="axis-year"[^>]*>(\d{4})</text>', chart.group(0))]
+        assert years == list(range(2021, year + 1)), reference
+        ticks = re.findall(r'<text class="tick-label"[^>]*>([^<]+)</text>', chart.group(0))
+        assert len(ticks) >= 3 and ticks[0] == "0", (reference, ticks)
+    assert charts >= 5
