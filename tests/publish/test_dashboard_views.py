@@ -73,9 +73,15 @@ def test_with_submissions_they_are_the_default_view(with_submissions: str) -> No
     assert 'id="examples-note"' not in page
 
 
-@pytest.mark.parametrize("data", ["submissions", "examples"])
-def test_a_card_never_says_nothing_was_reported_beside_its_figures(with_submissions: str, data: str) -> None:
-    page = httpx.get(f"{with_submissions}/dashboard", params={"lang": "en", "data": data}, headers=HTML).text
+@pytest.mark.parametrize(
+    ("site", "data"),
+    [("with_submissions", "submissions"), ("with_submissions", "examples"), ("examples_only", "examples")],
+)
+def test_a_card_never_says_nothing_was_reported_beside_its_figures(
+    request: pytest.FixtureRequest, site: str, data: str
+) -> None:
+    url = request.getfixturevalue(site)
+    page = httpx.get(f"{url}/dashboard", params={"lang": "en", "data": data}, headers=HTML).text
     shown = cards(page)
     assert shown
     for reference, card in shown.items():
