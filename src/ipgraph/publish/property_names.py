@@ -66,6 +66,7 @@ STANDARD_NAMES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("Hình thành từ", "Resulted from"),
     ),
     "org:resultedFrom": (("Hình thành từ", "Resulted from"), ("Tạo ra", "Resulted in")),
+    "org:classification": (("Phân loại", "Classification"), ("Là phân loại của", "Classification of")),
     "org:linkedTo": (("Liên quan đến", "Linked to"), ("Liên quan đến", "Linked to")),
     "foaf:name": (("Tên", "Name"), ("Là tên của", "Name of")),
     "sdmx-attribute:unitMeasure": (("Đơn vị tính", "Unit"), ("Là đơn vị tính của", "Unit of")),
@@ -102,6 +103,9 @@ STANDARD_CLASSES: dict[str, tuple[str, str]] = {
     "prov:Entity": ("Thực thể", "Entity"),
     "prov:Agent": ("Tác nhân", "Agent"),
     "owl:Class": ("Lớp", "Class"),
+    "cpov:PublicOrganisation": ("Cơ quan nhà nước", "Public organisation"),
+    "foaf:Agent": ("Tác nhân", "Agent"),
+    "foaf:Organization": ("Tổ chức", "Organisation"),
     "owl:ObjectProperty": ("Thuộc tính đối tượng", "Object property"),
     "owl:DatatypeProperty": ("Thuộc tính dữ liệu", "Datatype property"),
 }

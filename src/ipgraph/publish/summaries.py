@@ -118,10 +118,23 @@ def resource_page(store: Store, graph: Graph, iri: URIRef, base_iri: str, lang: 
         subtitle = opening_words(view.clause.texts.get(lang) or next(iter(view.clause.texts.values()), None))
     outline = document_outline(store, iri, base_iri, lang) if (iri, ELI_HAS_PART, None) in graph else ()
     index = 0 if lang == "vi" else 1
-    types = tuple(
+    renamed = [
         replace(kind, text=STANDARD_CLASSES[kind.text][index]) if kind.text in STANDARD_CLASSES else kind
         for kind in view.types
-    )
+    ]
+    # Two types named alike, or a label given twice (rdfs:label and skos:prefLabel), are shown once.
+    first_types: dict[str, Term] = {}
+    for kind in renamed:
+        first_types.setdefault(kind.text, kind)
+    first_labels: dict[tuple[str, str | None], Term] = {}
+    for label in view.labels:
+        first_labels.setdefault((label.text, label.lang), label)
+    types, labels = tuple(first_types.values()), tuple(first_labels.values())
     return replace(
-        view, types=types, subtitle=subtitle, target=target_summary(graph, namer, iri, lang), outline=outline
+        view,
+        types=types,
+        labels=labels,
+        subtitle=subtitle,
+        target=target_summary(graph, namer, iri, lang),
+        outline=outline,
     )
