@@ -44,6 +44,7 @@ _WIDE_QUERY = (PROJECT / "queries" / "list_targets.rq").read_text(encoding="utf-
 
 PAGE_TYPES: dict[str, str] = {
     "home": "/",
+    "canned-questions": "/queries",
     "query-wide-answer": "/query?"
     + urlencode({"query": _WIDE_QUERY + '\nVALUES ?year { "2030"^^<http://www.w3.org/2001/XMLSchema#gYear> }\n'}),
     "organisation": "/doc/id/org-so-tai-chinh",

@@ -147,3 +147,12 @@ def test_the_footer_leads_people_to_the_query_page(plan_service: Service) -> Non
     footer = text[text.index('<footer class="site-footer">') :]
     assert '<a href="/query" id="footer-sparql">SPARQL</a>' in footer
     assert 'href="/sparql"' not in footer
+
+
+def test_the_list_of_questions_is_a_page_for_browsers_and_json_for_programs(plan_service: Service) -> None:
+    page = get_page(plan_service, "/queries", lang="en")
+    assert page.headers["content-type"].startswith("text/html")
+    for name, query in QUESTIONS.items():
+        assert f'<li><a href="/queries/{name}">{query.title("en")}</a>' in page.text.replace("&#39;", "'")
+    program = httpx.get(f"{plan_service.url}/queries")
+    assert {item["name"] for item in program.json()["queries"]} == set(QUESTIONS)

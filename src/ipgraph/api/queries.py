@@ -14,6 +14,7 @@ from ipgraph.api.deps import SettingsDep, StoreDep
 from ipgraph.api.question_page import download_stem, question_page
 from ipgraph.api.sparql import choose_format, outcome_response
 from ipgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, accepts_html, negotiate
+from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.publish.result_view import TABLE_PARAMETERS, download_extension
 from ipgraph.queries import CannedQuery, get_canned_query
 from ipgraph.store.base import QueryRequest
@@ -49,9 +50,14 @@ def describe_query(query: CannedQuery, request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/queries", summary="List the canned queries")
-def list_canned_queries(request: Request, queries: CannedQueriesDep) -> dict[str, Any]:
-    """Every canned query with its titles (vi, en), description, parameters and the URL that runs it."""
+@router.get("/queries", summary="List the canned queries", response_model=None)
+def list_canned_queries(request: Request, queries: CannedQueriesDep) -> dict[str, Any] | Response:
+    """Every canned query with its titles (vi, en), description, parameters and the URL that runs it; a browser
+    asking for HTML gets the list of question pages."""
+    if accepts_html(request.headers.get("accept")):
+        lang = request_language(request)
+        listed = [(name, query.title(lang), query.descriptions.get(lang, "")) for name, query in queries.items()]
+        return render_page(request, "questions.html", {"questions": listed}, headers={"Vary": "Accept"})
     return {"queries": [describe_query(query, request) for query in queries.values()]}
 
 
