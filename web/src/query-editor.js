@@ -51,6 +51,8 @@ const view = new EditorView({
     StreamLanguage.define(sparql),
     autocompletion({ override: [prefixCompletions] }),
     EditorView.contentAttributes.of({ "aria-label": "SPARQL", spellcheck: "false" }),
+    // The page's Content-Security-Policy admits the <style> element CodeMirror writes only with this nonce.
+    EditorView.cspNonce.of(form.dataset.styleNonce || ""),
   ],
 });
 textarea.hidden = true;

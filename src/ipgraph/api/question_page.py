@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ipgraph.api.answers import answer_for_page, failure
-from ipgraph.api.site import endpoint_url, example_text
+from ipgraph.api.public_urls import relative_iri_base
+from ipgraph.api.site import example_text
 from ipgraph.api.sparql import guard_policy
 from ipgraph.errors import InputError
 from ipgraph.publish.question_form import build_form, current_values
@@ -51,7 +52,7 @@ def question_page(
             guard_policy(settings, store),
             query.text,
             lang,
-            endpoint=endpoint_url(request, settings),
+            endpoint=relative_iri_base(settings),
             bindings=bindings,
         )
     view = None

@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.answers import Answer, answer_for_page, label_lookup
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.public_urls import relative_iri_base
 from ipgraph.api.resources import store_state
 from ipgraph.api.sparql import guard_policy
 from ipgraph.publish.catalogue import list_concepts, list_members
@@ -190,7 +191,7 @@ def query_answer(
         guard_policy(settings, store),
         text,
         request_language(request),
-        endpoint=endpoint_url(request, settings),
+        endpoint=relative_iri_base(settings),
     )
     query_items = [("query", text)]
     view = None
@@ -202,13 +203,6 @@ def query_answer(
     if not isinstance(answer, QueryFailure):
         links = download_links(isinstance(answer, GraphAnswer), "/sparql", query_items, "ipgraph-query")
     return answer, view, links
-
-
-def endpoint_url(request: Request, settings: Settings) -> str:
-    """The SPARQL endpoint's URL, the base relative IRIs in a page's query resolve against (as on ``/sparql``)."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/") + "/sparql"
-    return str(request.base_url) + "sparql"
 
 
 def example_text(query: CannedQuery) -> str:
