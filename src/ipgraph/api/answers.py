@@ -34,7 +34,7 @@ from ipgraph.publish.results import (
     result_table,
 )
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import GuardPolicy, check_query
+from ipgraph.sparql_guard import GuardPolicy, check_query, locate_syntax_error
 from ipgraph.store.base import QueryRequest, Store
 
 Answer = ResultTable | GraphAnswer | QueryFailure
@@ -75,9 +75,8 @@ def answer_for_page(
                 )
             )
         except QuerySyntaxError as error:
-            # The engine read one line more than the reader wrote: the BASE line above.
-            line = error.line - 1 if error.line and error.line > 1 else error.line
-            raise QuerySyntaxError(str(error), line=line, column=error.column) from error
+            # The guard does not parse: the engine's error, placed in the reader's lines (not the BASE line's).
+            raise locate_syntax_error(text, error) from None
         if not tabular:
             return graph_answer(outcome.body, truncated=outcome.truncated)
         return result_table(
