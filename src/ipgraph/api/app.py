@@ -24,6 +24,7 @@ from ipgraph.api import (
     site,
     sparql,
 )
+from ipgraph.api.error_pages import install_error_pages
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import RETRY_AFTER_SECONDS, install_problem_handlers
 from ipgraph.api.report_access import report_service
@@ -82,6 +83,7 @@ def create_app(
     app.include_router(graph_store.router)
     app.include_router(api_docs.router)
     install_problem_handlers(app)
+    install_error_pages(app)
     install_unique_operation_ids(app)
     forbid_engine_fetching()
     app.add_middleware(
