@@ -47,12 +47,13 @@ class Locator:
     fields: Mapping[tuple[str, str], str] = field(default_factory=dict)
     nodes: Mapping[str, str] = field(default_factory=dict)
 
-    def find(self, focus: str | None, path: str | None) -> str | None:
-        """The field a finding about ``focus`` and ``path`` (as :func:`ipgraph.reports.issues.compact` names
-        them) belongs to; the node's first field when the path has no field of its own."""
+    def find(self, focus: str | None, path: str | None, value: str | None = None) -> str | None:
+        """The field a finding about ``focus``, ``path`` and ``value`` (as :func:`ipgraph.reports.issues.compact`
+        names them) belongs to: by path, else by value (a duty named by a report-wide check), else the node's
+        first field."""
         if focus is None:
             return None
-        for candidate in (path or "").split("|"):
+        for candidate in [*(path or "").split("|"), value or ""]:
             found = self.fields.get((focus, _expand(candidate)))
             if found is not None:
                 return found
@@ -99,7 +100,6 @@ def values_to_graph(model: FormModel, organisation: URIRef, year: int, values: M
             _add_values(graph, person, spec, "person", values, located)
     else:
         located[(str(report), str(IPG.responsiblePerson))] = "person.name"
-    located[(str(report), str(IPG.dutyStatement))] = "duty.1.status"
     for index in _indices(values, "duty"):
         duty = values.get(f"duty.{index}.duty", "").strip()
         given = [spec for spec in model.fields("duty") if spec.kind != "fixed"]
@@ -115,9 +115,8 @@ def values_to_graph(model: FormModel, organisation: URIRef, year: int, values: M
         located[(str(node), str(IPG.aboutDuty))] = f"duty.{index}.status"
         for spec in given:
             _add_values(graph, node, spec, f"duty.{index}", values, located)
-        if found is not None and found.lead:
-            # Completeness names the duty by IRI: point it at the duty's status field.
-            located[(str(report), duty)] = f"duty.{index}.status"
+        # Report-wide checks (completeness, whose duty it is) name the duty by IRI: point them at its status.
+        located[(str(report), duty)] = f"duty.{index}.status"
     for index in _indices(values, "obs"):
         prefix = f"obs.{index}"
         if not values.get(f"{prefix}.obsValue", "").strip():
