@@ -37,6 +37,7 @@ from ipgraph.formats import (
     TURTLE,
     Format,
     negotiate,
+    parse_media_type,
 )
 from ipgraph.reports.receipts import Receipt, report_path, version_json
 from ipgraph.reports.rendering import outcome_to_csv, outcome_to_json, outcome_to_rdf
@@ -46,6 +47,7 @@ from ipgraph.reports.submission import (
     ReportRejectedError,
 )
 from ipgraph.reports.validation import ValidationOutcome
+from ipgraph.reports.workbook import XLSX_MEDIA_TYPE
 from ipgraph.settings import Settings
 from ipgraph.vocab import PREFIXES
 
@@ -73,7 +75,8 @@ async def validate_report(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     body = await read_body(request, settings.max_body_bytes)
     service = report_service(request.app)
-    checked: Checked = await run_limited(run_in_threadpool(service.check, body, _content_type(request)))
+    body, media_type = await _document(request, body)
+    checked: Checked = await run_limited(run_in_threadpool(service.check, body, media_type))
     return outcome_response(request, checked.outcome, chosen, status=200)
 
 
@@ -88,8 +91,9 @@ async def submit_report(request: Request) -> Response:
     refusal_format = negotiate(request.headers.get("accept"), OUTCOME_FORMATS) or JSON
     body = await read_body(request, settings.max_body_bytes)
     service = report_service(request.app)
+    body, media_type = await _document(request, body)
     try:
-        receipt = await run_limited(run_in_threadpool(service.submit, body, _content_type(request), organisation))
+        receipt = await run_limited(run_in_threadpool(service.submit, body, media_type, organisation))
     except ReportRejectedError as rejected:
         return outcome_response(request, rejected.outcome, refusal_format, status=422)
     return receipt_response(receipt)
@@ -133,9 +137,7 @@ def current_report(request: Request, organisation: str, year: int, format: str |
 
 
 @router.get("/reports/{organisation}/{year}/v{version}")
-def report_version(
-    request: Request, organisation: str, year: int, version: int, format: str | None = None
-) -> Response:
+def report_version(request: Request, organisation: str, year: int, version: int, format: str | None = None) -> Response:
     """Any stored version of one organisation's report for one year."""
     return _version_response(request, organisation, year, version, format)
 
@@ -143,9 +145,13 @@ def report_version(
 def _version_response(
     request: Request, organisation: str, year: int, version: int | None, format_name: str | None
 ) -> Response:
-    chosen = choose_format(format_name, request.headers.get("accept"), VERSION_FORMATS)
     key = ReportKey(organisation_from_text(organisation), check_year(year))
     archive = report_service(request.app).archive
+    if format_name == "xlsx" or parse_media_type(request.headers.get("accept"))[0] == XLSX_MEDIA_TYPE:
+        found = archive.find(key, version)
+        name = f"bao-cao-{key.slug}-{key.year}-v{found.version}.xlsx"
+        return report_pages.workbook_of(request, archive.read(found), name)
+    chosen = choose_format(format_name, request.headers.get("accept"), VERSION_FORMATS)
     stored = archive.find(key, version)
     headers = {"Vary": "Accept", "Link": f'<{stored.report}>; rel="describes"'}
     if chosen is JSON or chosen is HTML:
@@ -197,3 +203,8 @@ def _content_type(request: Request) -> str:
     return request.headers.get("content-type") or ""
 
 
+async def _document(request: Request, body: bytes) -> tuple[bytes, str]:
+    """The body as sent, or an Excel workbook (its media type) turned into the report's Turtle first."""
+    if parse_media_type(_content_type(request))[0] == XLSX_MEDIA_TYPE:
+        return await run_in_threadpool(report_pages.workbook_document, request, body), TURTLE.media_type
+    return body, _content_type(request)

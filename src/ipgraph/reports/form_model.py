@@ -123,7 +123,7 @@ class FormModel:
         schemes = _code_list_schemes(shapes)
         self.indicators: tuple[Indicator, ...] = _indicators(plan, self.labels)
         unit_schemes = {s for i in self.indicators if i.unit for s in plan.objects(i.unit, SKOS.inScheme)}
-        units = tuple(c for scheme in sorted(unit_schemes) for c in _choices(plan, scheme, self.labels))
+        units = tuple(c for scheme in sorted(unit_schemes, key=str) for c in _choices(plan, scheme, self.labels))
         self._fields: dict[Part, tuple[FieldSpec, ...]] = {
             part: _fields(shapes, plan, shape, part, schemes, self.labels, units) for part, shape in PART_SHAPES.items()
         }
@@ -365,7 +365,7 @@ def _duty_holdings(plan: Graph, labels: dict[Node, Text]) -> dict[URIRef, tuple[
     organisations = [o for o in plan.subjects(RDF.type, ORG.Organization) if isinstance(o, URIRef)]
     holdings: dict[URIRef, tuple[Duty, ...]] = {}
     for organisation in organisations:
-        sources = [organisation]
+        sources: list[Node] = [organisation]
         sources += [group for group, member in members if member == organisation]
         sources += [old for old, new in successors if new == organisation]
         duties: dict[Node, bool] = {}
@@ -379,7 +379,7 @@ def _duty_holdings(plan: Graph, labels: dict[Node, Text]) -> dict[URIRef, tuple[
                         Duty(
                             URIRef(str(d)),
                             _reference(plan, d),
-                            _texts(plan, plan.value(d, DCTERMS.source), IPG.text),
+                            _texts(plan, plan.value(d, DCTERMS.source) or d, IPG.text),
                             leads,
                         )
                         for d, leads in duties.items()

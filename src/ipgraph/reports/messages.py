@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from ipgraph.reports.form_model import FormModel
+from ipgraph.reports.form_model import PART_SHAPES, FormModel, Part
 from ipgraph.reports.issues import Issue
 from ipgraph.vocab import PREFIXES
 
+PARTS: tuple[Part, ...] = tuple(PART_SHAPES)
 #: Where a finding's value is, in the reader's language ("" when it cannot be told).
 Locate = Callable[[Issue, str], str]
 
@@ -49,8 +50,8 @@ class Namer:
         label = self.model.labels.get(URIRef(iri))
         if label is not None and label.get(self.lang):
             return label.get(self.lang)
-        for part in ("report", "person", "duty", "observation"):
-            found = self.model.field(part, URIRef(iri))  # type: ignore[arg-type]
+        for part in PARTS:
+            found = self.model.field(part, URIRef(iri))
             if found is not None:
                 return found.name.get(self.lang)
         if text.startswith(("_:", "urn:")):

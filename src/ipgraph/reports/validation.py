@@ -170,7 +170,12 @@ class ReportValidator:
         # Lateness is judged only for a report that carries its date: without one the report is refused for the
         # missing date, and a lateness computed from the day of receipt would be a second finding for one cause.
         dated = the_report is not None and (the_report, DCTERMS.issued, None) in report
-        if dated and today is not None and (the_report, DCTERMS.dateSubmitted, None) not in report:
+        if (
+            the_report is not None
+            and dated
+            and today is not None
+            and (the_report, DCTERMS.dateSubmitted, None) not in report
+        ):
             added.append((the_report, DCTERMS.dateSubmitted, RdfLiteral(today)))
         # The thread's data graph holds the plan slice; the report is added for this run and taken out after.
         state.data.add_all(added)

@@ -13,6 +13,7 @@ inflating it: the zip reader never returns more than a member's declared size), 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Mapping
@@ -20,13 +21,14 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from rdflib import URIRef
 
 from ipgraph.errors import InputError
 from ipgraph.reports.form_input import LANGUAGES
-from ipgraph.reports.form_model import Choice, FieldSpec, FormModel
+from ipgraph.reports.form_model import Choice, FieldSpec, FormModel, Part
 from ipgraph.reports.form_view import EXTRA_OBSERVATION_ROWS, default_values
 from ipgraph.reports.storage import organisation_slug
 
@@ -49,6 +51,10 @@ _OBSERVATION_COLUMNS = (
     "explanation.vi",
     "explanation.en",
 )
+
+
+#: What this module writes into a cell.
+CellValue = str | int | dt.date | None
 
 
 class WorkbookError(InputError):
@@ -136,7 +142,7 @@ def _write_lists(sheet: Worksheet, model: FormModel) -> dict[str, str]:
     }
     ranges: dict[str, str] = {}
     for number, (key, choices) in enumerate(columns.items(), start=1):
-        letter = sheet.cell(1, number).column_letter
+        letter = get_column_letter(number)
         sheet.cell(1, number, key)
         for row, choice in enumerate(choices, start=2):
             sheet.cell(row, number, choice.label.vi)
@@ -146,8 +152,8 @@ def _write_lists(sheet: Worksheet, model: FormModel) -> dict[str, str]:
     return ranges
 
 
-def _spec_choices(model: FormModel, part: str, key: str) -> tuple[Choice, ...]:
-    spec = model.field_by_key(part, key)  # type: ignore[arg-type]
+def _spec_choices(model: FormModel, part: Part, key: str) -> tuple[Choice, ...]:
+    spec = model.field_by_key(part, key)
     return spec.choices if spec is not None else ()
 
 
@@ -177,8 +183,9 @@ def _write_report_sheet(
         (_name(model, "reportingOrganization"), model.organisation_name(organisation, "vi"), "", "organisation"),
         (_name(model, "reportingYear"), str(year), "", "year"),
     ]
-    for part in ("report", "person"):
-        for spec in model.fields(part):  # type: ignore[arg-type]
+    parts: tuple[Part, ...] = ("report", "person")
+    for part in parts:
+        for spec in model.fields(part):
             if spec.kind in ("choice", "fixed", "year"):
                 continue
             help_text = f"{spec.description.vi}\n{spec.description.en}"
@@ -230,12 +237,10 @@ def _write_report_sheet(
             cell.number_format = "@"
 
 
-def _cell_value(key: str, value: str) -> object:
+def _cell_value(key: str, value: str) -> CellValue:
     if not value:
         return None
     if key == "report.issued":
-        import datetime as dt
-
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -333,7 +338,7 @@ def _write_indicators(sheet: Worksheet, model: FormModel, values: Mapping[str, s
     for row, index in enumerate(rows, start=2):
         for number, column in enumerate(_OBSERVATION_COLUMNS, start=1):
             raw = values.get(f"obs.{index}.{column}", "")
-            shown: object = labels.get(raw, raw) or None
+            shown: CellValue = labels.get(raw, raw) or None
             if column == "obsValue" and raw:
                 shown = int(raw) if raw.lstrip("-").isdigit() else raw
             cell = sheet.cell(row, number, shown)
@@ -386,7 +391,7 @@ def read_workbook(model: FormModel, body: bytes, max_unpacked: int = MAX_UNPACKE
     check_package(body, max_unpacked)
     try:
         book = load_workbook(io.BytesIO(body), read_only=True, data_only=False, keep_links=False, keep_vba=False)
-    except Exception as error:  # openpyxl raises many types for a malformed package  # noqa: BLE001
+    except Exception as error:  # openpyxl raises many types for a malformed package
         raise WorkbookError(
             f"the workbook cannot be read: {type(error).__name__}",
             f"Không đọc được sổ tính: {type(error).__name__}",
@@ -435,10 +440,11 @@ def _rows(sheet: object) -> list[tuple[int, list[object]]]:
             )
         for cell in cells:
             if getattr(cell, "data_type", None) == "f":
-                reference = f"{title}!{cell.coordinate}"  # type: ignore[attr-defined]
+                reference = f"{title}!{getattr(cell, 'coordinate', '?')}"
+                formula = str(getattr(cell, "value", ""))[:40]
                 raise WorkbookError(
-                    f"{reference} holds a formula ({str(cell.value)[:40]}); formulas are never calculated: type the value",  # type: ignore[attr-defined]
-                    f"{reference} có công thức ({str(cell.value)[:40]}); công thức không được tính: hãy gõ giá trị",  # type: ignore[attr-defined]
+                    f"{reference} holds a formula ({formula}); formulas are never calculated: type the value",
+                    f"{reference} có công thức ({formula}); công thức không được tính: hãy gõ giá trị",
                 )
         if row_number > 1:
             found.append((row_number, [getattr(cell, "value", None) for cell in cells]))
