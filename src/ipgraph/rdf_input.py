@@ -103,7 +103,8 @@ def _parse_into(graph: Graph, data: bytes, chosen: Format, base_iri: str, limits
         ) from None
     except SAXParseException as error:
         raise RdfSyntaxError(
-            f"RDF/XML error at line {error.getLineNumber()}, column {error.getColumnNumber()}: {error.getMessage()}",
+            f"RDF/XML error at line {error.getLineNumber()}, column {error.getColumnNumber()}: "
+            f"{error.getMessage()}",
             line=error.getLineNumber(),
             column=error.getColumnNumber(),
         ) from None

@@ -51,9 +51,8 @@ class Settings:
     query_timeout: float = _setting(5.0, "Seconds a SPARQL query may run before it is stopped.")
     row_limit: int = _setting(10000, "Most result rows returned; a cut result says so in the response.")
     query_workers: int = _setting(
-        2,
-        "Embedded store: worker processes answering SPARQL queries (a query past its deadline costs its worker, "
-        "which is replaced).",
+        2, "Embedded store: worker processes answering SPARQL queries (a query past its deadline costs its worker, "
+        "which is replaced)."
     )
     read_only: bool = _setting(False, "Refuse every write (SPARQL update, Graph Store writes, report submissions).")
     admin_token: str = _setting("", "Bearer token for SPARQL update and Graph Store writes (empty: writes refused).")

@@ -89,7 +89,10 @@ def check_query(
     if form is None:  # pragma: no cover - the grammar has exactly four query forms
         raise QuerySyntaxError(f"unknown query form {query.name}")
     _refuse_services(query, prologue, policy)
-    dataset = [str(_resolve(prologue, _clause_iri(clause))) for clause in dict.get(query, "datasetClause") or ()]
+    dataset = [
+        str(_resolve(prologue, _clause_iri(clause)))
+        for clause in dict.get(query, "datasetClause") or ()
+    ]
     _require_known_graphs("FROM", dataset, policy, ())
     _require_known_graphs("default-graph-uri/named-graph-uri", [*default_graph_uris, *named_graph_uris], policy, ())
     return CheckedQuery(form=form, dataset_iris=tuple(dataset))

@@ -139,3 +139,4 @@ def dump_file(path: str, request: Request, settings: SettingsDep, store: StoreDe
     data = cache.get(store, state.digest, wanted, graph)
     media_type = GZIP_MEDIA_TYPE if wanted.compressed else wanted.fmt.content_type()
     return Response(data, media_type=media_type, headers=headers)
+

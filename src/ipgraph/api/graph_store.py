@@ -107,7 +107,9 @@ def _require(target: GraphTarget | None, method: str) -> GraphTarget:
 def _read(request: Request, target: GraphTarget | None) -> Response:
     store: Store = request.app.state.store
     chosen_target = _require(target, request.method)
-    chosen = choose_format(request.query_params.get("format"), request.headers.get("accept"), GRAPH_STORE_FORMATS)
+    chosen = choose_format(
+        request.query_params.get("format"), request.headers.get("accept"), GRAPH_STORE_FORMATS
+    )
     if chosen_target.name is not None and not graph_exists(store, chosen_target.name):
         raise NotFoundError(f"the store holds no graph <{chosen_target.name}>")
     graph = store.read_graph(chosen_target.name)

@@ -127,7 +127,9 @@ def query_page(
     return render_page(request, "query.html", context, status_code=status)
 
 
-def run_for_page(request: Request, settings: Settings, store: Store, text: str) -> ResultTable | str | QueryFailure:
+def run_for_page(
+    request: Request, settings: Settings, store: Store, text: str
+) -> ResultTable | str | QueryFailure:
     """Run ``text`` as the SPARQL endpoint would (same guard, deadline and row limit): a table for SELECT/ASK,
     Turtle text for CONSTRUCT/DESCRIBE, or the reason it was refused."""
     endpoint = settings.public_url.rstrip("/") + "/sparql" if settings.public_url else str(request.base_url) + "sparql"

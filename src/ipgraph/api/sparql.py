@@ -316,3 +316,4 @@ def _prefers_html(accept: str | None) -> bool:
         default=0.0,
     )
     return html_quality >= rdf_quality
+
