@@ -38,19 +38,39 @@ router = APIRouter(tags=["reports"])
 def outcome_page(request: Request, outcome: ValidationOutcome, *, status: int, headers: dict[str, str]) -> Response:
     """A validation result as a page, grouped by problem."""
     lang = request_language(request)
-    context = {"outcome_html": outcome_to_html(outcome, lang), "conforms": outcome.conforms, "txt": page_text(lang)}
+    html = outcome_to_html(outcome, lang, Namer(form_model(request), lang))
+    context = {"outcome_html": html, "conforms": outcome.conforms, "txt": page_text(lang)}
     return render_page(request, "report_outcome.html", context, status_code=status, headers=headers)
 
 
 def list_page(request: Request, versions: list[dict[str, Any]], *, headers: dict[str, str]) -> Response:
     """The stored versions as a table with links."""
-    context = {"versions": versions, "txt": page_text(request_language(request))}
+    lang = request_language(request)
+    model = form_model(request)
+    shown = [
+        item
+        | {
+            "organisation_name": model.organisation_name(URIRef(item["organisation"]), lang) or item["organisation"],
+            "received_local": local_time(item["received_at"]),
+            "superseded_local": local_time(item["superseded_at"]),
+        }
+        for item in versions
+    ]
+    context = {"versions": shown, "txt": page_text(lang)}
     return render_page(request, "report_list.html", context, headers=headers)
 
 
 def version_page(request: Request, version: dict[str, Any], turtle: str, *, headers: dict[str, str]) -> Response:
     """A stored version as a page: its registry entry, the other versions, its triples."""
-    context = {"version": version, "turtle": turtle, "txt": page_text(request_language(request))}
+    lang = request_language(request)
+    model = form_model(request)
+    shown = version | {
+        "organisation_name": model.organisation_name(URIRef(version["organisation"]), lang),
+        "received_local": local_time(version["received_at"]),
+        "superseded_local": local_time(version["superseded_at"]),
+    }
+    # Not "version": base.html shows the package version under that name in every footer.
+    context = {"stored": shown, "turtle": turtle, "txt": page_text(lang)}
     return render_page(request, "report_version.html", context, headers=headers)
 
 
@@ -246,6 +266,13 @@ def _error_text(error: Exception, lang: str) -> str:
         )
         lead = {"vi": "Tệp RDF có lỗi cú pháp", "en": "The RDF file has a syntax error"}[lang]
         return lead + (where if error.line else "") + (": " + detail if lang == "en" else "")
+    if isinstance(error, InputError) and detail.startswith("the report describes"):
+        return {
+            "vi": "Báo cáo có phát biểu về tài nguyên của Kế hoạch (nhiệm vụ, cơ quan, bộ mã). Báo cáo chỉ được "
+            "đặt tên cho chính nó và các phần của nó; hãy xóa các phát biểu đó.",
+            "en": "The report makes statements about the plan's own resources (duties, organisations, code lists). "
+            "A report may name only itself and its parts; remove those statements.",
+        }[lang]
     if isinstance(error, InputError) and lang == "vi":
         return "Không đọc được dữ liệu gửi lên. Hãy chọn tệp, dán nội dung hoặc điền biểu mẫu."
     return detail

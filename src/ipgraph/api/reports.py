@@ -159,7 +159,7 @@ def _version_response(
         body = version_json(stored) | {"versions": [report_path(item) for item in listing]}
         if chosen is JSON:
             return _json(body, headers=headers)
-        return version_page(request, body, archive.read(stored).serialize(format="turtle"), headers=headers)
+        return version_page(request, body, _turtle(archive.read(stored)), headers=headers)
     graph: Graph = archive.read(stored)
     rdflib_name = chosen.rdflib_name or "turtle"
     data = graph.serialize(format=rdflib_name, encoding="utf-8")
@@ -197,6 +197,13 @@ def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None
 
 
 # -- shared steps -----------------------------------------------------------------------------------------
+
+
+def _turtle(graph: Graph) -> str:
+    """Turtle with the project's prefixes (``ipg:``, ``p160:``, …), not rdflib's ``ns1:``."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph.serialize(format="turtle")
 
 
 def _content_type(request: Request) -> str:

@@ -62,6 +62,11 @@ class Choice:
     value: URIRef
     label: Text
 
+    @property
+    def key(self) -> str:
+        """The value as plain text, as a form field sends it back (rdflib terms never equal plain strings)."""
+        return str(self.value)
+
 
 @dataclass(frozen=True)
 class FieldSpec:
