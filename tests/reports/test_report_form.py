@@ -85,7 +85,8 @@ def test_a_changed_shape_changes_the_form(copy_of_project: Path) -> None:
     text = shapes.read_text(encoding="utf-8")
     text = text.replace('sh:name "Tình trạng thực hiện"@vi', 'sh:name "Mức độ hoàn thành"@vi')
     # Make the (optional) funding source required: one more sh:minCount on its property shape.
-    text = text.replace("        sh:path ipg:fundingSource ;\n", "        sh:path ipg:fundingSource ;\n        sh:minCount 1 ;\n")
+    path = "        sh:path ipg:fundingSource ;\n"
+    text = text.replace(path, path + "        sh:minCount 1 ;\n")
     shapes.write_text(text, encoding="utf-8")
     changed = load_form_model(copy_of_project)
     status = changed.field_by_key("duty", "status")
