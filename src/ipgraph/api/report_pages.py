@@ -379,10 +379,11 @@ def parse_form(content_type: str | None, body: bytes) -> FormInput:
 PAGE_TEXT: dict[str, dict[str, str]] = {
     "title": {"vi": "Nộp báo cáo năm", "en": "Submit an annual report"},
     "intro": {
-        "vi": "Chọn tệp hoặc dán nội dung báo cáo, chọn định dạng, rồi xem trước kết quả kiểm tra. "
-        "Báo cáo chỉ được lưu khi bấm Nộp với mã truy cập của đơn vị.",
-        "en": "Choose a file or paste the report, choose its format, then preview the validation result. "
-        "The report is stored only when you press Submit with your organisation's token.",
+        "vi": "Chọn đơn vị và năm, điền biểu mẫu (hoặc tải mẫu Excel, điền rồi gửi lại), bấm Xem trước để kiểm tra. "
+        "Báo cáo chỉ được lưu khi bấm Nộp báo cáo với mã truy cập của đơn vị.",
+        "en": "Choose the organisation and year, fill in the form (or download the Excel template, fill it and send "
+        "it back), then press Preview to check it. The report is stored only when you press Submit with your "
+        "organisation's token.",
     },
     "file": {"vi": "Tệp báo cáo", "en": "Report file"},
     "text": {"vi": "Hoặc dán nội dung", "en": "Or paste its text"},

@@ -17,6 +17,8 @@ from ipgraph.reports.form_model import FieldSpec, FormModel, Part
 from ipgraph.reports.issues import Issue
 from ipgraph.reports.messages import Namer
 
+#: How a duty row says whether the organisation leads it (a statement is required) or partners in it (optional).
+ROLES = {"vi": ("Chủ trì", "Phối hợp — không bắt buộc"), "en": ("Lead", "Partner — optional")}
 #: Rows left empty under the indicators, for figures broken down by category or level.
 EXTRA_OBSERVATION_ROWS = 3
 
@@ -42,6 +44,8 @@ class Row:
     subtitle: str = ""
     hidden: tuple[tuple[str, str], ...] = ()
     inputs: tuple[Input, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ def sections(
                 subtitle=duty.words.get(lang),
                 hidden=((f"duty.{index}.duty", str(duty.iri)),),
                 inputs=tuple(inputs),
+                role=ROLES[lang][0 if leads else 1],
             )
         )
     observation_group = next((spec.group for spec in model.fields("observation") if spec.group), None)
@@ -110,13 +115,31 @@ def sections(
     extra = range(max(indices, default=0) + 1, max(indices, default=0) + 1 + EXTRA_OBSERVATION_ROWS)
     for index in [*indices, *extra]:
         indicator = model.indicator(URIRef(values.get(f"obs.{index}.indicator", "")))
+        # A prefilled row names its indicator and unit (the only unit the shapes accept for it); an extra row
+        # lets the clerk choose both.
+        fixed = ("indicator", "unitMeasure") if indicator is not None and index in indices else ()
         inputs = []
+        hidden = []
         for spec in model.fields("observation"):
             if spec.kind == "fixed":
                 continue
-            inputs.extend(_inputs(spec, f"obs.{index}.{spec.key}", values, lang, found, required=False))
+            name = f"obs.{index}.{spec.key}"
+            if spec.key in fixed:
+                hidden.append((name, values.get(name, "")))
+                continue
+            inputs.extend(_inputs(spec, name, values, lang, found, required=False))
+        unit = model.labels.get(URIRef(values.get(f"obs.{index}.unitMeasure", "")))
+        unit_spec = model.field_by_key("observation", "unitMeasure")
+        subtitle = f"{unit_spec.name.get(lang) if unit_spec else ''}: {unit.get(lang)}" if fixed and unit else ""
+        notes_here = [note for name, _ in hidden for note in found.get(name, ())]
         built.setdefault(str(observation_group), []).append(
-            Row(title=indicator.label.get(lang) if indicator else "", inputs=tuple(inputs))
+            Row(
+                title=indicator.label.get(lang) if fixed and indicator else "",
+                subtitle=subtitle,
+                hidden=tuple(hidden),
+                inputs=tuple(inputs),
+                notes=tuple(notes_here),
+            )
         )
     ordered = sorted(built, key=lambda key: titles.get(key, (99.0, ""))[0])
     return [Section(key.rsplit("#", 1)[-1], titles.get(key, (0.0, ""))[1], tuple(built[key])) for key in ordered]

@@ -413,6 +413,8 @@ def read_workbook(model: FormModel, body: bytes, max_unpacked: int = MAX_UNPACKE
             if key:
                 values[key] = _text(row_cells, 1)
                 cells[key] = f"{REPORT}!B{row}"
+        if "report.issued" in values:
+            values["report.issued"] = _iso_date(values["report.issued"])
         organisation = _organisation(model, values.pop("organisation", ""), cells.get("organisation", f"{REPORT}!B2"))
         year = _year(values.pop("year", ""), cells.get("year", f"{REPORT}!B3"))
         _read_duties(model, organisation, _rows(book[DUTIES]), values, cells)
@@ -460,6 +462,18 @@ def _text(cells: list[object], index: int) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _iso_date(text: str) -> str:
+    """``05/10/2023`` (as Vietnamese write dates) as ``2023-10-05``; anything else unchanged for the shapes."""
+    day, _, rest = text.partition("/")
+    month, _, year = rest.partition("/")
+    if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+        try:
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            return text
+    return text
 
 
 def _organisation(model: FormModel, text: str, cell: str) -> URIRef:
