@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -60,17 +60,24 @@ def list_page(request: Request, versions: list[dict[str, Any]], *, headers: dict
     return render_page(request, "report_list.html", context, headers=headers)
 
 
-def version_page(request: Request, version: dict[str, Any], turtle: str, *, headers: dict[str, str]) -> Response:
-    """A stored version as a page: its registry entry, the other versions, its triples."""
+def version_page(
+    request: Request, version: dict[str, Any], graph: Graph, turtle: str, *, headers: dict[str, str]
+) -> Response:
+    """A stored version as a page: its registry entry, what it says (duties, figures, person) as a document, the
+    other versions, its triples."""
     lang = request_language(request)
     model = form_model(request)
+    try:
+        _organisation, _year, values = graph_to_values(model, graph)
+    except (ValueError, StopIteration):
+        values = {}
     shown = version | {
         "organisation_name": model.organisation_name(URIRef(version["organisation"]), lang),
         "received_local": local_time(version["received_at"]),
         "superseded_local": local_time(version["superseded_at"]),
     }
     # Not "version": base.html shows the package version under that name in every footer.
-    context = {"stored": shown, "turtle": turtle, "txt": page_text(lang)}
+    context = {"stored": shown, "turtle": turtle, "txt": page_text(lang), "summary": summary(model, values, lang)}
     return render_page(request, "report_version.html", context, headers=headers)
 
 
@@ -186,6 +193,23 @@ def workbook_document(request: Request, body: bytes) -> bytes:
     settings: Settings = request.app.state.settings
     read = read_workbook(model, body, max(settings.max_body_bytes * 4, 1024 * 1024))
     return values_to_graph(model, read.organisation, read.year, read.values).turtle()
+
+
+def summary(model: FormModel, values: dict[str, str], lang: str) -> list[tuple[str, str]]:
+    """What a stored report says, as (field, value) lines: codes shown by their labels, duties by reference."""
+    lines: list[tuple[str, str]] = []
+    for name, value in values.items():
+        if not value or name.endswith(".duty") or name.endswith(".indicator") or name.endswith(".unitMeasure"):
+            continue
+        label = model.labels.get(URIRef(value)) if value.startswith("https://") else None
+        shown = label.get(lang) if label is not None else value
+        if name == "report.issued" and len(value) == 10 and value[4] == "-":
+            shown = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+        if name.endswith(".obsValue"):
+            unit = model.labels.get(URIRef(values.get(name.replace("obsValue", "unitMeasure"), "")))
+            shown = f"{value} {unit.get(lang)}" if unit is not None else value
+        lines.append((field_title(model, name, values, lang), shown))
+    return lines
 
 
 def form_model(request: Request) -> FormModel:
@@ -434,6 +458,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "download_rdf": {"vi": "Tải bản RDF (Turtle)", "en": "Download as RDF (Turtle)"},
     "download_xlsx": {"vi": "Tải bản Excel", "en": "Download as Excel"},
     "warnings": {"vi": "Cảnh báo", "en": "Warnings"},
+    "contents": {"vi": "Nội dung báo cáo", "en": "What the report says"},
 }
 
 

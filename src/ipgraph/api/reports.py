@@ -159,7 +159,8 @@ def _version_response(
         body = version_json(stored) | {"versions": [report_path(item) for item in listing]}
         if chosen is JSON:
             return _json(body, headers=headers)
-        return version_page(request, body, _turtle(archive.read(stored)), headers=headers)
+        triples = archive.read(stored)
+        return version_page(request, body, triples, _turtle(triples), headers=headers)
     graph: Graph = archive.read(stored)
     rdflib_name = chosen.rdflib_name or "turtle"
     data = graph.serialize(format=rdflib_name, encoding="utf-8")
