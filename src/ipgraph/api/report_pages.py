@@ -274,7 +274,7 @@ def _error_text(error: Exception, lang: str) -> str:
 
     detail = str(error)
     if isinstance(error, AuthenticationError):
-        return {"vi": "Mã truy cập không đúng hoặc đã bị thu hồi.", "en": "The token is wrong or has been revoked."}[
+        return {"vi": "Mã truy cập không đúng (không có trong hệ thống) hoặc đã bị thu hồi.", "en": "The token is unknown or has been revoked."}[
             lang
         ]
     if isinstance(error, PermissionDeniedError):
