@@ -72,8 +72,8 @@ def check_widths(browser: WebDriver, step: str) -> None:
     at_width(browser, WIDTHS[0])
 
 
-def test_a_clerk_reports_with_the_form(chromium: WebDriver, report_site: str, tmp_path: Path) -> None:
-    browser = chromium
+def test_a_clerk_reports_with_the_form(chromium_without_script: WebDriver, report_site: str, tmp_path: Path) -> None:
+    browser = chromium_without_script
     browser.get(report_site + "/reports/submit?lang=vi")
     Select(browser.find_element(By.ID, "choose-organisation")).select_by_visible_text("Sở Tài chính")
     Select(browser.find_element(By.ID, "choose-year")).select_by_value("2027")
@@ -81,7 +81,7 @@ def test_a_clerk_reports_with_the_form(chromium: WebDriver, report_site: str, tm
     assert "Sở Tài chính, 2027" in browser.find_element(By.TAG_NAME, "h2").text or "Sở Tài chính" in browser.page_source
     check_widths(browser, "1-empty")
 
-    browser.execute_script("document.getElementById('f-report-issued').value = '2027-10-01'")
+    browser.find_element(By.ID, "f-report-issued").send_keys("01/10/2027")
     browser.find_element(By.ID, "f-person-name").send_keys("Trần Thị B")
     browser.find_element(By.ID, "f-person-position-vi").send_keys("Phó Giám đốc")
     browser.find_element(By.ID, "f-person-mbox").send_keys("b.tt@example.org")
@@ -95,6 +95,7 @@ def test_a_clerk_reports_with_the_form(chromium: WebDriver, report_site: str, tm
     assert "Báo cáo hợp lệ" in outcome.text
     assert browser.find_element(By.ID, "f-person-name").get_attribute("value") == "Trần Thị B"
     assert browser.find_element(By.ID, "f-obs-1-obsValue").get_attribute("value") == "12"
+    assert browser.find_element(By.ID, "f-report-issued").get_attribute("value") == "01/10/2027"
     check_widths(browser, "2-preview")
 
     token = finance_token(tmp_path)

@@ -133,6 +133,16 @@ def test_a_syntax_error_shows_its_line_in_the_pages_language(site: Site) -> None
     page = site.client.post("/reports/submit?lang=vi", data={"text": broken, "action": "preview"}).text
     error = section_text(page, "report-error")
     assert "dòng 4" in error and "cú pháp" in error
+    assert "ipg:x ." in error  # the offending line itself
+
+
+def test_findings_in_an_rdf_file_name_their_line(site: Site) -> None:
+    text = (PROJECT / "data" / "examples" / "invalid" / "negative-count.ttl").read_text(encoding="utf-8")
+    page = site.client.post("/reports/submit?lang=en", data={"text": text, "action": "preview"}).text
+    where = " ".join(re.findall(r'<ul class="where">(.*?)</ul>', page, re.S))
+    lines = [int(number) for number in re.findall(r"line (\d+)", where)]
+    assert lines, where
+    assert all(re.match(r"\s*(<[^>]+>|:[\w-]+)\s", text.split("\n")[number - 1]) for number in lines)
 
 
 def test_the_form_lists_the_organisations_duties_and_keeps_every_value(site: Site) -> None:

@@ -25,12 +25,14 @@ from ipgraph.reports.form_model import FormModel, load_form_model
 from ipgraph.reports.form_view import default_values, field_title, notes_by_field, sections
 from ipgraph.reports.messages import Namer
 from ipgraph.reports.parsing import REPORT_FORMATS
+from ipgraph.reports.rdf_lines import line_text, subject_lines
 from ipgraph.reports.rendering import outcome_to_html
 from ipgraph.reports.storage import FIRST_YEAR, LAST_YEAR, organisation_from_text, organisation_slug
 from ipgraph.reports.submission import Checked, ReportRejectedError
 from ipgraph.reports.validation import ValidationOutcome
 from ipgraph.reports.workbook import XLSX_MEDIA_TYPE, WorkbookError, read_workbook, write_workbook
 from ipgraph.settings import Settings
+from ipgraph.vocab import PREFIXES
 
 router = APIRouter(tags=["reports"])
 
@@ -113,6 +115,7 @@ async def submission_form(request: Request) -> Response:
         return render_page(request, "report_submit.html", context, status_code=400)
     context = _form_context(form, lang, model)
     cells: dict[str, str] = {}
+    lines: dict[str, int] = {}
     try:
         if form.is_workbook():
             workbook = await run_in_threadpool(read_workbook, model, form.file)
@@ -127,12 +130,16 @@ async def submission_form(request: Request) -> Response:
         else:
             document, media_type = form.document()
             locator = None
+            lines = (
+                subject_lines(document.decode("utf-8", errors="replace")) if media_type != "application/ld+json" else {}
+            )
         namer = Namer(model, lang)
 
         def locate(issue: Any, language: str) -> str:
             name = locator.find(issue.focus, issue.path, issue.value) if locator is not None else None
             if name is None:
-                return ""
+                line = lines.get(_expand(issue.focus or "")) if locator is None else None
+                return (f"dòng {line}" if language == "vi" else f"line {line}") if line else ""
             title = field_title(model, name, form.values, language)
             return f"{cells[name]} — {title}" if name in cells else title
 
@@ -164,7 +171,19 @@ async def submission_form(request: Request) -> Response:
     except IpgraphError as error:
         status = error_response(error).status_code
         context["error"] = _error_text(error, lang)
+        if isinstance(error, InputError) and error.line:
+            context["error_line"] = line_text(_sent_text(form), error.line)
     return render_page(request, "report_submit.html", context, status_code=status)
+
+
+def _sent_text(form: FormInput) -> str:
+    return (form.file or form.text.encode("utf-8")).decode("utf-8", errors="replace")
+
+
+def _expand(name: str) -> str:
+    prefix, colon, local = name.partition(":")
+    namespace = PREFIXES.get(prefix) if colon else None
+    return str(namespace) + local if namespace is not None and not local.startswith("//") else name
 
 
 @router.get("/reports/template.xlsx", include_in_schema=False)
@@ -274,9 +293,10 @@ def _error_text(error: Exception, lang: str) -> str:
 
     detail = str(error)
     if isinstance(error, AuthenticationError):
-        return {"vi": "Mã truy cập không đúng (không có trong hệ thống) hoặc đã bị thu hồi.", "en": "The token is unknown or has been revoked."}[
-            lang
-        ]
+        return {
+            "vi": "Mã truy cập không đúng (không có trong hệ thống) hoặc đã bị thu hồi.",
+            "en": "The token is unknown or has been revoked.",
+        }[lang]
     if isinstance(error, PermissionDeniedError):
         return {
             "vi": "Mã truy cập này không được nộp báo cáo của đơn vị khác, hoặc hệ thống chỉ cho đọc.",
@@ -459,6 +479,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "download_xlsx": {"vi": "Tải bản Excel", "en": "Download as Excel"},
     "warnings": {"vi": "Cảnh báo", "en": "Warnings"},
     "contents": {"vi": "Nội dung báo cáo", "en": "What the report says"},
+    "date_placeholder": {"vi": "ngày/tháng/năm, ví dụ 05/10/2025", "en": "day/month/year, e.g. 05/10/2025"},
 }
 
 
@@ -480,4 +501,5 @@ def _form_context(form: FormInput, lang: str, model: FormModel) -> dict[str, Any
         "conforms": None,
         "receipt": None,
         "error": None,
+        "error_line": None,
     }
