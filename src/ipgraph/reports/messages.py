@@ -24,9 +24,7 @@ PARTS: tuple[Part, ...] = tuple(PART_SHAPES)
 Locate = Callable[[Issue, str], str]
 
 _PREFIX_NAMES = "|".join(re.escape(prefix) for prefix in sorted(PREFIXES, key=len, reverse=True))
-_FIELD_NOTE = re.compile(
-    rf"\s*\((?:\s*(?:,|hoặc|or|và|and|\|)?\s*(?:{_PREFIX_NAMES}):[\w.\-…]+)+\s*\)"
-)
+_FIELD_NOTE = re.compile(rf"\s*\((?:\s*(?:,|hoặc|or|và|and|\|)?\s*(?:{_PREFIX_NAMES}):[\w.\-…]+)+\s*\)")
 _TYPED = re.compile(r'"([^"]*)"\^\^(?:xsd:\w+|<[^>]*>)')
 _LANGUAGE_NOTE = re.compile(r"\s*\(@(?:vi|en)\)|(?<=\")@(?:vi|en)\b")
 _BRACKETED = re.compile(r"<((?:https?|urn|mailto|tel):[^>\s]*)>")
