@@ -167,6 +167,10 @@ class FormModel:
         same three ways ``ipg:DutyBelongsToReporterConstraint`` accepts)."""
         return self._duties.get(organisation, ())
 
+    def holdings(self) -> dict[URIRef, tuple[Duty, ...]]:
+        """Every organisation's duties (see :meth:`duties_of`)."""
+        return dict(self._duties)
+
     def duty(self, iri: Node) -> Duty | None:
         """Any duty of the plan by IRI (the first holder's view of it)."""
         for duties in self._duties.values():

@@ -32,6 +32,18 @@ _TERM = re.compile(
     rf"(?<![\w/])(?:(?:{_PREFIX_NAMES}):[\w.\-/…]*[\w…]|https?://[^\s<>()\"]+[\w/]|urn:[^\s<>()\",;]+|_:[\w-]+)"
 )
 _SPACES = re.compile(r"\s{2,}")
+#: The RDF author's hint at the end of a completeness message ("expected an ipg:dutyStatement with ipg:aboutDuty
+#: p160:duty-V.1.d"): on a page the duty is already named, and a clerk does not write properties.
+_PROPERTY_HINT = re.compile(r";\s*(?:cần một|expected an?)\s+ipg:\w+\s+(?:với|with)\s+ipg:\w+\s+\S+?(?=\.?$)")
+_DUTY_LABEL = re.compile(r"\b(?:Nhiệm vụ|Duty) (V(?:\.[0-9a-zđ]+)+)")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_XSD_TYPE = re.compile(r"\b(?:an? )?xsd:(gYear|date|decimal|integer)\b")
+_TYPE_NAMES = {
+    "gYear": ("năm (bốn chữ số)", "a year (four digits)"),
+    "date": ("ngày", "a date"),
+    "decimal": ("số", "a number"),
+    "integer": ("số nguyên", "a whole number"),
+}
 
 
 @dataclass(frozen=True)
@@ -59,16 +71,29 @@ class Namer:
         tail = re.split(r"[#/:]", iri.rstrip("/"))[-1]
         return tail
 
+    def _duty_title(self, match: re.Match[str]) -> str:
+        """ "Nhiệm vụ V.1.d" (a duty's label) as ``V.1.d — Hỗ trợ chuyên môn…`` (reference and the plan's words)."""
+        reference = match.group(1)
+        for duties in self.model.holdings().values():
+            for duty in duties:
+                if duty.reference == reference:
+                    return duty.title(self.lang, 60)
+        return match.group()
+
     def message(self, text: str) -> str:
         """``text`` with every identifier replaced by a name (see the module docstring)."""
-        cleaned = _FIELD_NOTE.sub("", text)
+        cleaned = _PROPERTY_HINT.sub("", text)
+        cleaned = _FIELD_NOTE.sub("", cleaned)
         cleaned = _TYPED.sub(r"\1", cleaned)
         cleaned = _LANGUAGE_NOTE.sub("", cleaned)
         cleaned = _BRACKETED.sub(
             lambda match: match.group(1) if match.group(1).startswith(("mailto", "tel")) else self.term(match.group(1)),
             cleaned,
         )
+        cleaned = _XSD_TYPE.sub(lambda match: _TYPE_NAMES[match.group(1)][0 if self.lang == "vi" else 1], cleaned)
         cleaned = _TERM.sub(lambda match: self.term(match.group()), cleaned)
+        cleaned = _DUTY_LABEL.sub(self._duty_title, cleaned)
+        cleaned = _ISO_DATE.sub(r"\3/\2/\1", cleaned)
         cleaned = cleaned.replace("()", "").replace(" ,", ",").replace(" .", ".").replace(" :", ":")
         return _SPACES.sub(" ", cleaned).strip()
 
