@@ -15,7 +15,7 @@ all read this one description, so a change to a shape changes all three.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -137,7 +137,7 @@ class FormModel:
             for group in shapes.subjects(RDF.type, SH.PropertyGroup)
             if isinstance(group, URIRef)
         }
-        self._duties = _duty_holdings(plan, self.labels)
+        self._duties = _duty_holdings(plan, _reporting_roles(shapes))
         self.organisations: tuple[tuple[URIRef, Text], ...] = tuple(
             sorted(
                 ((org, self.labels[org]) for org in self._duties if org in self.labels),
@@ -162,9 +162,9 @@ class FormModel:
         return next((item for item in self._fields[part] if item.key == key), None)
 
     def duties_of(self, organisation: URIRef) -> tuple[Duty, ...]:
-        """The duties ``organisation`` reports on, in the plan's order: those it leads or partners in, directly,
-        as a member of a group the plan names, or as ``ipg:successor`` of the organisation the plan named (the
-        same three ways ``ipg:DutyBelongsToReporterConstraint`` accepts)."""
+        """The duties ``organisation`` reports on, in the plan's order: those it holds in a role the shapes accept
+        (lead, partner, requested), directly, as a member of a group the plan names, or as ``ipg:successor`` of the
+        organisation the plan named (the same three ways ``ipg:DutyBelongsToReporterConstraint`` accepts)."""
         return self._duties.get(organisation, ())
 
     def holdings(self) -> dict[URIRef, tuple[Duty, ...]]:
@@ -231,8 +231,24 @@ def _number(value: Node | None) -> float:
         return 1e9
 
 
-def _code_list_schemes(shapes: Graph) -> dict[URIRef, URIRef]:
-    """Path → code list, read from the SPARQL of every constraint that binds ``?path`` and ``?scheme``."""
+_ROLE_FILTER = re.compile(r"\?role\s+IN\s*\(([^)]*)\)")
+
+
+def _reporting_roles(shapes: Graph) -> frozenset[URIRef]:
+    """The roles in which an organisation may report on a duty, as the shapes' SPARQL accepts them
+    (``FILTER (?role IN (ipr:role-lead, …))``), so the form offers exactly the duties the gate will take."""
+    expand = _expander(shapes)
+    roles = {
+        expand(name.strip())
+        for select in shapes.objects(None, SH.select)
+        for group in _ROLE_FILTER.findall(str(select))
+        for name in group.split(",")
+        if name.strip()
+    }
+    return frozenset(roles) or frozenset({IPR["role-lead"], IPR["role-partner"]})
+
+
+def _expander(shapes: Graph) -> Callable[[str], URIRef]:
     prefixes = {
         str(shapes.value(declaration, SH.prefix)): str(shapes.value(declaration, SH.namespace))
         for declaration in shapes.objects(None, SH.declare)
@@ -242,6 +258,12 @@ def _code_list_schemes(shapes: Graph) -> dict[URIRef, URIRef]:
         prefix, _, local = curie.partition(":")
         return URIRef(prefixes.get(prefix, prefix + ":") + local)
 
+    return expand
+
+
+def _code_list_schemes(shapes: Graph) -> dict[URIRef, URIRef]:
+    """Path → code list, read from the SPARQL of every constraint that binds ``?path`` and ``?scheme``."""
+    expand = _expander(shapes)
     found: dict[URIRef, URIRef] = {}
     for select in shapes.objects(None, SH.select):
         for path, scheme in _CODE_LIST_BINDING.findall(str(select)):
@@ -358,15 +380,15 @@ def _reference(plan: Graph, duty: Node) -> str:
     return re.sub(r"(^|\.)dd(\.|$)", r"\1đ\2", local)
 
 
-def _duty_holdings(plan: Graph, labels: dict[Node, Text]) -> dict[URIRef, tuple[Duty, ...]]:
+def _duty_holdings(plan: Graph, roles: frozenset[URIRef]) -> dict[URIRef, tuple[Duty, ...]]:
     """Organisation → the duties it reports on (see :meth:`FormModel.duties_of`)."""
-    lead, partner = IPR["role-lead"], IPR["role-partner"]
+    lead = IPR["role-lead"]
     assigned: dict[Node, dict[Node, bool]] = {}
     for duty in plan.subjects(RDF.type, IPG.Duty):
         for association in plan.objects(duty, PROV.qualifiedAssociation):
             role = plan.value(association, PROV.hadRole)
             agent = plan.value(association, PROV.agent)
-            if agent is not None and role in (lead, partner):
+            if agent is not None and role in roles:
                 held = assigned.setdefault(agent, {})
                 held[duty] = held.get(duty, False) or role == lead
     members = {(group, member) for group, member in plan.subject_objects(FOAF.member)}

@@ -17,8 +17,9 @@ from ipgraph.reports.form_model import FieldSpec, FormModel, Part
 from ipgraph.reports.issues import Issue
 from ipgraph.reports.messages import Namer
 
-#: How a duty row says whether the organisation leads it (a statement is required) or partners in it (optional).
-ROLES = {"vi": ("Chủ trì", "Phối hợp — không bắt buộc"), "en": ("Lead", "Partner — optional")}
+#: How a duty row says whether the organisation leads it (a statement is required) or takes part in it as a partner
+#: or a requested body (optional).
+ROLES = {"vi": ("Chủ trì — bắt buộc", "Phối hợp — không bắt buộc"), "en": ("Lead — required", "Taking part — optional")}
 #: Rows left empty under the indicators, for figures broken down by category or level.
 EXTRA_OBSERVATION_ROWS = 3
 

@@ -292,7 +292,7 @@ def _write_duties(
         leads = any(item.lead and item.iri == duty.iri for item in model.duties_of(organisation))
         sheet.cell(row, 1, duty.reference)
         sheet.cell(row, 2, duty.words.vi).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(row, 3, "Chủ trì / Lead" if leads else "Phối hợp / Partner")
+        sheet.cell(row, 3, "Chủ trì / Lead" if leads else "Phối hợp / Taking part")
         cells = (
             labels.get(values.get(f"duty.{index}.status", ""), values.get(f"duty.{index}.status", "")),
             values.get(f"duty.{index}.account.vi", ""),
