@@ -214,3 +214,13 @@ def test_the_english_form_is_in_english(site: Site) -> None:
     page = site.client.get("/reports/submit?organisation=so-tai-chinh&year=2026&lang=en").text
     assert "The duties given" in page and "Report date *" in page and "Status" in page
     assert "Download the Excel template (.xlsx)" in page
+
+
+def test_the_form_opens_for_the_organisation_of_a_token(site: Site) -> None:
+    token = site.tokens.issue(IPR["org-ubnd-huyen-vu-thu"]).token
+    page = site.client.post("/reports/submit?lang=vi", data={"token": token, "year": "2026", "action": "open"})
+    assert page.status_code == 200
+    assert "2. Điền báo cáo: Ủy ban nhân dân huyện Vũ Thư, 2026" in page.text
+    assert token not in page.text
+    refused = site.client.post("/reports/submit?lang=en", data={"token": "nope", "year": "2026", "action": "open"})
+    assert refused.status_code == 401 and "unknown or has been revoked" in refused.text

@@ -114,6 +114,8 @@ async def submission_form(request: Request) -> Response:
         context["error"] = _error_text(error, lang)
         return render_page(request, "report_submit.html", context, status_code=400)
     context = _form_context(form, lang, model)
+    if form.action == "open":
+        return await _open_with_token(request, form, model, lang)
     cells: dict[str, str] = {}
     lines: dict[str, int] = {}
     try:
@@ -229,6 +231,21 @@ def summary(model: FormModel, values: dict[str, str], lang: str) -> list[tuple[s
             shown = f"{value} {unit.get(lang)}" if unit is not None else value
         lines.append((field_title(model, name, values, lang), shown))
     return lines
+
+
+async def _open_with_token(request: Request, form: FormInput, model: FormModel, lang: str) -> Response:
+    """The first step by token instead of by name: the organisation is the one the token was issued to."""
+    context = _form_context(form, lang, model)
+    try:
+        organisation = await run_in_threadpool(authenticate, request.app, f"Bearer {form.token}")
+    except IpgraphError as error:
+        context["error"] = _error_text(error, lang)
+        return render_page(request, "report_submit.html", context, status_code=error_response(error).status_code)
+    form.organisation = organisation_slug(organisation)
+    chosen = _chosen(model, form)
+    if chosen is not None:
+        context.update(_fields_context(model, chosen[0], chosen[1], default_values(model, chosen[0]), lang, {}))
+    return render_page(request, "report_submit.html", context)
 
 
 def form_model(request: Request) -> FormModel:
@@ -412,7 +429,7 @@ def parse_form(content_type: str | None, body: bytes) -> FormInput:
         filename=filename,
         media_type=fields.get("format", ""),
         token=fields.get("token", "").strip(),
-        action="submit" if fields.get("action") == "submit" else "preview",
+        action=fields.get("action", "") if fields.get("action") in ("submit", "open") else "preview",
         organisation=fields.get("organisation", "").strip(),
         year=fields.get("year", "").strip(),
         values=values,
@@ -463,6 +480,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "no_reports": {"vi": "Chưa có báo cáo nào.", "en": "No report has been received yet."},
     "choose": {"vi": "1. Chọn đơn vị và năm báo cáo", "en": "1. Choose the organisation and the year"},
     "open_form": {"vi": "Mở biểu mẫu", "en": "Open the form"},
+    "by_token": {"vi": "Hoặc mở theo mã truy cập của đơn vị", "en": "Or open it with your organisation's token"},
     "fill": {"vi": "2. Điền báo cáo", "en": "2. Fill in the report"},
     "required_note": {"vi": "Dấu * là trường bắt buộc.", "en": "Fields marked * are required."},
     "template": {"vi": "Tải mẫu Excel (.xlsx) của đơn vị", "en": "Download the Excel template (.xlsx)"},
