@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from servers import PROJECT
 
 from ipgraph.reports.tokens import TokenRegistry
@@ -38,6 +39,16 @@ def report_site(running_service, tmp_path: Path, embedded_store: EmbeddedStore) 
 def finance_token(tmp_path: Path) -> str:
     """A token for the Department of Finance in the test service's data directory."""
     return TokenRegistry.for_data_dir(tmp_path / "data").issue(FINANCE).token
+
+
+def wait_for(browser: WebDriver, element_id: str) -> WebElement:
+    """The element ``element_id`` of the page a click led to, once that page has loaded (or its error)."""
+    WebDriverWait(browser, 60).until(
+        lambda driver: driver.find_elements(By.ID, element_id) or driver.find_elements(By.ID, "report-error")
+    )
+    errors = browser.find_elements(By.ID, "report-error")
+    assert not errors, errors[0].text
+    return browser.find_element(By.ID, element_id)
 
 
 def at_width(browser: WebDriver, width: int) -> None:
@@ -78,6 +89,7 @@ def test_a_clerk_reports_with_the_form(chromium_without_script: WebDriver, repor
     Select(browser.find_element(By.ID, "choose-organisation")).select_by_visible_text("Sở Tài chính")
     Select(browser.find_element(By.ID, "choose-year")).select_by_value("2027")
     browser.find_element(By.ID, "report-open").click()
+    wait_for(browser, "section-DutyGroup")
     assert "Sở Tài chính, 2027" in browser.find_element(By.TAG_NAME, "h2").text or "Sở Tài chính" in browser.page_source
     check_widths(browser, "1-empty")
 
@@ -91,7 +103,7 @@ def test_a_clerk_reports_with_the_form(chromium_without_script: WebDriver, repor
         account.send_keys(f"Đã phối hợp thực hiện, đợt {number + 1}.")
     browser.find_element(By.ID, "f-obs-1-obsValue").send_keys("12")
     browser.find_element(By.ID, "report-preview").click()
-    outcome = browser.find_element(By.ID, "report-outcome")
+    outcome = wait_for(browser, "report-outcome")
     assert "Báo cáo hợp lệ" in outcome.text
     assert browser.find_element(By.ID, "f-person-name").get_attribute("value") == "Trần Thị B"
     assert browser.find_element(By.ID, "f-obs-1-obsValue").get_attribute("value") == "12"
@@ -101,11 +113,12 @@ def test_a_clerk_reports_with_the_form(chromium_without_script: WebDriver, repor
     token = finance_token(tmp_path)
     browser.find_element(By.ID, "report-token").send_keys(token)
     browser.find_element(By.ID, "report-submit").click()
-    receipt = browser.find_element(By.ID, "report-receipt")
+    receipt = wait_for(browser, "report-receipt")
     assert "Đã nhận và lưu báo cáo." in receipt.text and "Sở Tài chính" in receipt.text
     assert "(UTC+7)" in receipt.text and "http" not in receipt.text
     check_widths(browser, "3-receipt")
     receipt.find_element(By.LINK_TEXT, "Xem báo cáo đã lưu").click()
+    wait_for(browser, "report-version")
     assert "Sở Tài chính" in browser.find_element(By.TAG_NAME, "h1").text
     check_widths(browser, "4-version")
     browser.get(report_site + "/reports?lang=vi")
@@ -140,7 +153,7 @@ def test_a_clerk_reports_with_the_workbook(chromium: WebDriver, report_site: str
     browser.find_element(By.CSS_SELECTOR, ".other-ways summary").click()
     browser.find_element(By.ID, "report-file").send_keys(str(filled))
     browser.find_element(By.ID, "report-preview").click()
-    outcome = browser.find_element(By.ID, "report-outcome")
+    outcome = wait_for(browser, "report-outcome")
     assert "Chỉ tiêu!D2" in outcome.text, outcome.text
     assert "Báo cáo không hợp lệ" in outcome.text
     check_widths(browser, "6-workbook-refused")
@@ -152,6 +165,6 @@ def test_a_clerk_reports_with_the_workbook(chromium: WebDriver, report_site: str
     browser.find_element(By.ID, "report-file").send_keys(str(filled))
     browser.find_element(By.ID, "report-token").send_keys(token)
     browser.find_element(By.ID, "report-submit").click()
-    receipt = browser.find_element(By.ID, "report-receipt")
+    receipt = wait_for(browser, "report-receipt")
     assert "Đã nhận và lưu báo cáo." in receipt.text and "Sở Tài chính" in receipt.text
     check_widths(browser, "7-workbook-accepted")
