@@ -22,7 +22,8 @@ from ipgraph.reports.form_input import values_to_graph
 from ipgraph.reports.form_model import load_form_model
 from ipgraph.reports.storage import organisation_slug
 from ipgraph.reports.tokens import TokenRegistry
-from ipgraph.reports.workbook import DUTIES, INDICATORS, REPORT, XLSX_MEDIA_TYPE, read_workbook
+from ipgraph.reports.workbook import DUTIES, INDICATORS, REPORT, XLSX_MEDIA_TYPE
+from ipgraph.reports.workbook_input import read_workbook
 from ipgraph.settings import Settings
 from ipgraph.store import open_store
 from ipgraph.store.embedded import EmbeddedStore

@@ -30,7 +30,8 @@ from ipgraph.reports.rendering import outcome_to_html
 from ipgraph.reports.storage import FIRST_YEAR, LAST_YEAR, organisation_from_text, organisation_slug
 from ipgraph.reports.submission import Checked, ReportRejectedError
 from ipgraph.reports.validation import ValidationOutcome
-from ipgraph.reports.workbook import XLSX_MEDIA_TYPE, WorkbookError, read_workbook, write_workbook
+from ipgraph.reports.workbook import XLSX_MEDIA_TYPE, write_workbook
+from ipgraph.reports.workbook_input import WorkbookError, read_workbook
 from ipgraph.settings import Settings
 from ipgraph.vocab import PREFIXES
 

@@ -112,7 +112,7 @@ def workbook_turtle(project_dir: Path, body: bytes) -> bytes:
     """A filled report workbook as the report's Turtle, as the service converts it."""
     from ipgraph.reports.form_input import values_to_graph
     from ipgraph.reports.form_model import load_form_model
-    from ipgraph.reports.workbook import read_workbook
+    from ipgraph.reports.workbook_input import read_workbook
 
     model = load_form_model(project_dir)
     read = read_workbook(model, body)

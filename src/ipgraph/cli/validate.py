@@ -104,7 +104,7 @@ def _read_workbook(path: Path, project_dir: Path, lang: str) -> tuple[Graph, Cal
     from ipgraph.reports.form_input import values_to_graph
     from ipgraph.reports.form_model import load_form_model
     from ipgraph.reports.form_view import field_title
-    from ipgraph.reports.workbook import WorkbookError, read_workbook
+    from ipgraph.reports.workbook_input import WorkbookError, read_workbook
 
     try:
         body = path.read_bytes()
