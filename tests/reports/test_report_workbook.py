@@ -223,3 +223,19 @@ def test_hostile_workbooks_are_refused_and_nothing_is_stored(site: Site) -> None
         )
         assert 400 <= page.status_code < 500, (name, page.status_code)
         assert site.dump() == before, name
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "organisation=../../etc&year=2027",
+        "organisation=so-tai-chinh&year=1999",
+        "organisation=org-khong-co&year=2027",
+        "organisation=so-tai-chinh",
+    ],
+)
+def test_a_template_for_nobody_is_a_clear_4xx(site: Site, query: str) -> None:
+    response = site.client.get(f"/reports/template.xlsx?{query}")
+    assert 400 <= response.status_code < 500
+    assert response.headers["content-type"].startswith("application/")
+    assert response.headers["content-type"] != XLSX_MEDIA_TYPE
