@@ -3,6 +3,7 @@ report RDF and back (ipgraph.reports.form_input) without loss, for every valid e
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,19 @@ def test_findings_point_at_their_fields(model: FormModel) -> None:
     assert "duty.1.status" in located and "duty.1.account.vi" in located
     assert "obs.1.obsValue" in located
     assert None not in located
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(model: FormModel) -> None:
+    """Anyone's words go into the workbook of a stored report; ``=HYPERLINK(…)`` must arrive as those words."""
+    from openpyxl import load_workbook
+
+    from ipgraph.reports.workbook import DUTIES, write_workbook
+    from ipgraph.reports.workbook_input import read_workbook
+
+    words = '=HYPERLINK("http://evil.example","bấm vào đây")'
+    values = default_values(model, FINANCE) | {"duty.1.account.vi": words, "report.difficulties.vi": "=1+1"}
+    body = write_workbook(model, FINANCE, 2027, values)
+    cell = load_workbook(io.BytesIO(body))[DUTIES]["E2"]
+    assert cell.value == words and cell.data_type == "s"
+    read = read_workbook(model, body)
+    assert read.values["duty.1.account.vi"] == words and read.values["report.difficulties.vi"] == "=1+1"

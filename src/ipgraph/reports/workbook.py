@@ -15,6 +15,7 @@ import io
 from collections.abc import Mapping
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -87,8 +88,8 @@ def _write_instructions(sheet: Worksheet) -> None:
         ),
     )
     for row, (vi, en) in enumerate(lines, start=1):
-        sheet.cell(row, 1, vi).font = Font(bold=row == 1)
-        sheet.cell(row, 2, en).font = Font(bold=row == 1, italic=row != 1)
+        _put(sheet, row, 1, vi).font = Font(bold=row == 1)
+        _put(sheet, row, 2, en).font = Font(bold=row == 1, italic=row != 1)
     sheet.column_dimensions["A"].width = 90
     sheet.column_dimensions["B"].width = 90
     sheet.protection.sheet = True
@@ -106,9 +107,9 @@ def _write_lists(sheet: Worksheet, model: FormModel) -> dict[str, str]:
     ranges: dict[str, str] = {}
     for number, (key, choices) in enumerate(columns.items(), start=1):
         letter = get_column_letter(number)
-        sheet.cell(1, number, key)
+        _put(sheet, 1, number, key)
         for row, choice in enumerate(choices, start=2):
-            sheet.cell(row, number, choice.label.vi)
+            _put(sheet, row, number, choice.label.vi)
         ranges[key] = f"'{LISTS}'!${letter}$2:${letter}${max(2, len(choices) + 1)}"
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
@@ -122,7 +123,7 @@ def _spec_choices(model: FormModel, part: Part, key: str) -> tuple[Choice, ...]:
 
 def _header(sheet: Worksheet, headers: tuple[tuple[str, str], ...], widths: tuple[int, ...]) -> None:
     for column, ((vi, en), width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(1, column, f"{vi}\n{en}")
+        cell = _put(sheet, 1, column, f"{vi}\n{en}")
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -132,6 +133,15 @@ def _header(sheet: Worksheet, headers: tuple[tuple[str, str], ...], widths: tupl
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: CellValue) -> Cell:
+    """Write ``value`` as the cell's value, text always as text: openpyxl would store a string starting with ``=``
+    as a formula, and a report's account (anyone's words) must never become one (CWE-1236)."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _open(cell: object) -> None:
@@ -184,10 +194,10 @@ def _write_report_sheet(
     sheet.add_data_validation(dates)
     sheet.add_data_validation(whole)
     for row, (title, value, help_text, key) in enumerate(rows, start=2):
-        sheet.cell(row, 1, title).alignment = Alignment(wrap_text=True, vertical="top")
-        cell = sheet.cell(row, 2, _cell_value(key, value))
-        sheet.cell(row, 3, help_text).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(row, 4, key)
+        _put(sheet, row, 1, title).alignment = Alignment(wrap_text=True, vertical="top")
+        cell = _put(sheet, row, 2, _cell_value(key, value))
+        _put(sheet, row, 3, help_text).alignment = Alignment(wrap_text=True, vertical="top")
+        _put(sheet, row, 4, key)
         if key in ("organisation", "year"):
             continue
         _open(cell)
@@ -254,16 +264,16 @@ def _write_duties(
         if duty is None:
             continue
         leads = any(item.lead and item.iri == duty.iri for item in model.duties_of(organisation))
-        sheet.cell(row, 1, duty.reference)
-        sheet.cell(row, 2, duty.words.vi).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(row, 3, "Chủ trì / Lead" if leads else "Phối hợp / Taking part")
+        _put(sheet, row, 1, duty.reference)
+        _put(sheet, row, 2, duty.words.vi).alignment = Alignment(wrap_text=True, vertical="top")
+        _put(sheet, row, 3, "Chủ trì / Lead" if leads else "Phối hợp / Taking part")
         cells = (
             labels.get(values.get(f"duty.{index}.status", ""), values.get(f"duty.{index}.status", "")),
             values.get(f"duty.{index}.account.vi", ""),
             values.get(f"duty.{index}.account.en", ""),
         )
         for column, value in enumerate(cells, start=4):
-            cell = sheet.cell(row, column, value or None)
+            cell = _put(sheet, row, column, value or None)
             _open(cell)
         statuses.add(sheet.cell(row, 4))
         row += 1
@@ -305,7 +315,7 @@ def _write_indicators(sheet: Worksheet, model: FormModel, values: Mapping[str, s
             shown: CellValue = labels.get(raw, raw) or None
             if column == "obsValue" and raw:
                 shown = int(raw) if raw.lstrip("-").isdigit() else raw
-            cell = sheet.cell(row, number, shown)
+            cell = _put(sheet, row, number, shown)
             _open(cell)
             if column in drop_downs:
                 drop_downs[column].add(cell)
