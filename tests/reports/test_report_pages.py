@@ -31,7 +31,9 @@ INVALID = sorted(
     if path.suffix in (".ttl", ".jsonld") and not path.name.endswith(".expected.json")
 )
 FINANCE = IPR["org-so-tai-chinh"]
-FORBIDDEN = ("urn:", "ipr:", "p160:", "http", "ipg:", "_:")
+FORBIDDEN = ("urn:", "ipr:", "p160:", "ipg:", "_:")
+#: An address (not the bare scheme a message may tell the sender to use: "must start with http:// or https://").
+ADDRESS = re.compile(r"https?:(?!//)|https?://[\w\[%]")
 ENGLISH_WORDS = re.compile(r"\b(the|is|are|required|expected|must|report|value|duty|field|exactly)\b", re.IGNORECASE)
 VIETNAMESE_LETTERS = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]", re.IGNORECASE)
 
@@ -105,6 +107,7 @@ def test_refusals_name_things_in_one_language(site: Site, path: Path) -> None:
         for message in texts:
             for token in FORBIDDEN:
                 assert token not in message, (lang, token, message)
+            assert ADDRESS.search(message) is None, (lang, message)
         # What the sender wrote may be in either language; the page's own words may not.
         sent = {Namer(model, lang).term(issue["value"]) for issue in machine.json().get("issues", []) if issue["value"]}
         own_words = []
