@@ -454,7 +454,10 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "token": {"vi": "Mã truy cập của đơn vị (chỉ cần khi nộp)", "en": "Organisation token (needed to submit)"},
     "preview": {"vi": "Xem trước", "en": "Preview"},
     "submit": {"vi": "Nộp báo cáo", "en": "Submit"},
-    "conforms": {"vi": "Báo cáo hợp lệ, có thể nộp.", "en": "The report conforms and can be submitted."},
+    "conforms": {
+        "vi": "Báo cáo hợp lệ. Nhập mã truy cập của đơn vị ở cuối trang và bấm Nộp báo cáo.",
+        "en": "The report conforms. Enter your organisation's token at the end of the page and press Submit.",
+    },
     "not_conforms": {
         "vi": "Báo cáo chưa hợp lệ; hãy sửa các lỗi dưới đây.",
         "en": "The report does not conform; fix the problems below.",
