@@ -227,3 +227,13 @@ def test_the_form_opens_for_the_organisation_of_a_token(site: Site) -> None:
     assert token not in page.text
     refused = site.client.post("/reports/submit?lang=en", data={"token": "nope", "year": "2026", "action": "open"})
     assert refused.status_code == 401 and "unknown or has been revoked" in refused.text
+
+
+def test_the_validation_page_for_browsers_names_things_and_lines(site: Site) -> None:
+    body = (PROJECT / "data" / "examples" / "invalid" / "wrong-unit.ttl").read_bytes()
+    page = site.client.post(
+        "/reports/validate?lang=en", content=body, headers={"Content-Type": "text/turtle", "Accept": "text/html"}
+    ).text
+    messages = " ".join(messages_of(page))
+    assert "Business units with staff trained in IP" in messages and "Where: line " in messages
+    assert "ipr:" not in messages and "sdmx-attribute:" not in messages

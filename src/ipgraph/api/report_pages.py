@@ -38,10 +38,19 @@ from ipgraph.vocab import PREFIXES
 router = APIRouter(tags=["reports"])
 
 
-def outcome_page(request: Request, outcome: ValidationOutcome, *, status: int, headers: dict[str, str]) -> Response:
-    """A validation result as a page, grouped by problem."""
+def outcome_page(
+    request: Request, outcome: ValidationOutcome, *, status: int, headers: dict[str, str], document: str = ""
+) -> Response:
+    """A validation result as a page, grouped by problem; with the Turtle ``document`` it was made from, each
+    finding says the line its resource is written on."""
     lang = request_language(request)
-    html = outcome_to_html(outcome, lang, Namer(form_model(request), lang))
+    lines = subject_lines(document) if document else {}
+
+    def locate(issue: Any, language: str) -> str:
+        line = lines.get(_expand(issue.focus or ""))
+        return (f"dòng {line}" if language == "vi" else f"line {line}") if line else ""
+
+    html = outcome_to_html(outcome, lang, Namer(form_model(request), lang), locate)
     context = {"outcome_html": html, "conforms": outcome.conforms, "txt": page_text(lang)}
     return render_page(request, "report_outcome.html", context, status_code=status, headers=headers)
 

@@ -77,7 +77,7 @@ async def validate_report(request: Request) -> Response:
     service = report_service(request.app)
     body, media_type = await _document(request, body)
     checked: Checked = await run_limited(run_in_threadpool(service.check, body, media_type))
-    return outcome_response(request, checked.outcome, chosen, status=200)
+    return outcome_response(request, checked.outcome, chosen, status=200, document=_lined_text(body, media_type))
 
 
 @router.post("/reports", status_code=201)
@@ -95,7 +95,8 @@ async def submit_report(request: Request) -> Response:
     try:
         receipt = await run_limited(run_in_threadpool(service.submit, body, media_type, organisation))
     except ReportRejectedError as rejected:
-        return outcome_response(request, rejected.outcome, refusal_format, status=422)
+        document = _lined_text(body, media_type)
+        return outcome_response(request, rejected.outcome, refusal_format, status=422, document=document)
     return receipt_response(receipt)
 
 
@@ -170,7 +171,9 @@ def _version_response(
 # -- answers ----------------------------------------------------------------------------------------------
 
 
-def outcome_response(request: Request, outcome: ValidationOutcome, chosen: Format, *, status: int) -> Response:
+def outcome_response(
+    request: Request, outcome: ValidationOutcome, chosen: Format, *, status: int, document: str = ""
+) -> Response:
     """A validation result in the negotiated format; a refusal (422) in JSON is RFC 9457 problem details."""
     headers = {"Vary": "Accept"}
     if chosen is JSON:
@@ -182,7 +185,7 @@ def outcome_response(request: Request, outcome: ValidationOutcome, chosen: Forma
     if chosen is CSV:
         return Response(outcome_to_csv(outcome), status_code=status, media_type=CSV.content_type(), headers=headers)
     if chosen is HTML:
-        return outcome_page(request, outcome, status=status, headers=headers)
+        return outcome_page(request, outcome, status=status, headers=headers, document=document)
     data = outcome_to_rdf(outcome, chosen)
     return Response(data, status_code=status, media_type=chosen.content_type(), headers=headers)
 
@@ -198,6 +201,13 @@ def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None
 
 
 # -- shared steps -----------------------------------------------------------------------------------------
+
+
+def _lined_text(body: bytes, media_type: str) -> str:
+    """The upload as text when findings can point at its lines (Turtle and N-Triples), else ""."""
+    if parse_media_type(media_type)[0] in (TURTLE.media_type, N_TRIPLES.media_type):
+        return body.decode("utf-8", errors="replace")
+    return ""
 
 
 def _turtle(graph: Graph) -> str:
