@@ -21,7 +21,7 @@ from ipgraph.api.problems import error_response
 from ipgraph.api.public_urls import relative_iri_base
 from ipgraph.api.resources import store_state
 from ipgraph.api.sparql import guard_policy
-from ipgraph.errors import IpgraphError
+from ipgraph.errors import IpgraphError, QuerySyntaxError
 from ipgraph.formats import SPARQL_JSON, TURTLE
 from ipgraph.publish.catalogue import list_concepts, list_members
 from ipgraph.publish.locations import browse_path, link_target
@@ -30,7 +30,7 @@ from ipgraph.publish.results import QueryFailure, ResultTable, failure_excerpt, 
 from ipgraph.queries import CannedQuery
 from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import check_query
+from ipgraph.sparql_guard import check_query, locate_syntax_error
 from ipgraph.store.base import QueryRequest, Store
 from ipgraph.vocab import IPG, IPR, PREFIXES
 
@@ -145,7 +145,9 @@ def run_for_page(
                 row_limit=settings.row_limit,
             )
         )
-    except IpgraphError as error:
+    except IpgraphError as raised:
+        # The guard does not parse: a syntax error is the engine's, counted in the lines of the page's text.
+        error = locate_syntax_error(text, raised) if isinstance(raised, QuerySyntaxError) else raised
         problem = json.loads(bytes(error_response(error).body))
         line, column = getattr(error, "line", None), getattr(error, "column", None)
         return QueryFailure(
