@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 from servers import PROJECT
-from test_report_form import wait_for
+from test_report_form_flow import wait_for
 
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
