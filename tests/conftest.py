@@ -41,7 +41,6 @@ from ipgraph.store.base import Store, UpdateRequest
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.remote import RemoteStore
 
-
 #: Cases that Virtuoso cannot pass through ipgraph, each with its reason (docs/remote-store.md).
 VIRTUOSO_DIFFERENCES = PROJECT / "tests" / "virtuoso_differences.toml"
 
