@@ -29,6 +29,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,16 @@ VIRTUOSO_REQUEST_ERROR = re.compile(r"Virtuoso (22|37)[0-9A-Z]{3} Error ")
 LOAD_CHUNK = 50_000
 
 
+@dataclass(frozen=True)
+class ServerTraits:
+    """Departures from the standard that ipgraph works around, per server (learnt by :data:`PROBE`)."""
+
+    #: ``GRAPH <g> { }`` matches for any IRI (no empty named graphs): existence is asked as "holds a triple".
+    matches_any_empty_graph: bool
+    #: Virtuoso (its ``Server`` header): protocol USING parameters are sent as USING clauses instead.
+    virtuoso: bool
+
+
 class RemoteStore:
     """A store on a SPARQL 1.1 server: query, update and (optionally) Graph Store endpoints."""
 
@@ -90,7 +101,8 @@ class RemoteStore:
         self.row_limit = row_limit
         self._credentials = (user, password) if user else None
         self._auth = auth
-        self._empty_graph_probe: bool | None = None
+        self._traits: ServerTraits | None = None
+        self._server_header = ""
         self._transaction_lock = threading.RLock()
         self._generation = 0
         self._generation_lock = threading.Lock()
@@ -137,17 +149,20 @@ class RemoteStore:
         self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
     ) -> bool:
         """Run an ASK query; on a server without empty named graphs, ``GRAPH <g> { }`` asks for a triple in g."""
-        if self._matches_any_empty_graph():
+        if self._server_traits().matches_any_empty_graph:
             query = empty_graph_patterns_filled(query)
         body, _ = self._query(bind_values(query, bindings or {}), SPARQL_JSON, timeout)
         return bool(_json(body).get("boolean"))
 
-    def _matches_any_empty_graph(self) -> bool:
-        """Whether the server matches ``GRAPH <g> { }`` for a graph it does not hold (asked once)."""
-        if self._empty_graph_probe is None:
+    def _server_traits(self) -> ServerTraits:
+        """What this server does differently, learnt from one probe query the first time it matters."""
+        if self._traits is None:
             body, _ = self._query(PROBE, SPARQL_JSON, self.query_timeout)
-            self._empty_graph_probe = bool(_json(body).get("boolean"))
-        return self._empty_graph_probe
+            self._traits = ServerTraits(
+                matches_any_empty_graph=bool(_json(body).get("boolean")),
+                virtuoso=self._server_header.startswith("Virtuoso/"),
+            )
+        return self._traits
 
     def construct(
         self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
@@ -209,12 +224,16 @@ class RemoteStore:
     def update(self, request: UpdateRequest) -> None:
         """Send a SPARQL update; the server applies it atomically (every SPARQL 1.1 store we document does).
 
-        The protocol's ``using-graph-uri``/``using-named-graph-uri`` are sent as the USING clauses they stand for
-        (SPARQL 1.1 Protocol §2.2.3): Virtuoso turns the parameters into dataset settings for the whole request,
-        and then fails a ``DROP ALL`` that the standard leaves untouched by them.
+        The protocol's ``using-graph-uri``/``using-named-graph-uri`` go as parameters, except to Virtuoso, which
+        gets the USING clauses they stand for (SPARQL 1.1 Protocol §2.2.3): it turns the parameters into dataset
+        settings for the whole request and then fails a ``DROP ALL`` that the standard leaves untouched by them.
+        (Clauses are not for everyone: ``oxigraph serve --union-default-graph`` lets its setting override USING.)
         """
-        update = add_using_clauses(request.update, request.using_graph_uris, request.using_named_graph_uris)
-        self._update(update, request.timeout)
+        using, using_named = request.using_graph_uris, request.using_named_graph_uris
+        if (using or using_named) and self._server_traits().virtuoso:
+            self._update(add_using_clauses(request.update, using, using_named), request.timeout)
+        else:
+            self._update(request.update, request.timeout, using, using_named)
 
     def write(self, changes: Sequence[GraphChange]) -> None:
         """Apply every change or none: one update request of DROP SILENT GRAPH and a single INSERT DATA."""
@@ -269,13 +288,23 @@ class RemoteStore:
             progress(read)
         return read
 
-    def _update(self, update: str, timeout: float | None) -> None:
+    def _update(
+        self,
+        update: str,
+        timeout: float | None,
+        using: Sequence[str] = (),
+        using_named: Sequence[str] = (),
+    ) -> None:
         if not self.update_url:
             raise StoreUnavailableError("no update endpoint is configured (IPGRAPH_REMOTE_UPDATE_URL)")
         update = portable_update(update, self._named_graphs)
         client = self._client(self.update_url, timeout)
         # Any update form will do: SPARQLWrapper only uses it to send an update (update= to the update endpoint).
         _set_request(client, update, INSERT)
+        for iri in using:
+            client.addParameter("using-graph-uri", iri)
+        for iri in using_named:
+            client.addParameter("using-named-graph-uri", iri)
         try:
             self._send(client, self.update_url, timeout)
         finally:
@@ -393,6 +422,7 @@ class RemoteStore:
         wait = max(1, math.ceil(timeout)) if timeout is not None else None
         try:
             with self._opener(url).open(request, timeout=wait) as response:
+                self._server_header = response.headers.get("Server", "")
                 return response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             if error.code == 400:
