@@ -61,9 +61,10 @@ SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
-#: Virtuoso answers 500 to errors of the request itself (SQL states of class 22, data exception: a DROP of a
-#: missing graph, a bad literal; 37, syntax), which are the client's to fix, not the server's failure.
-VIRTUOSO_REQUEST_ERROR = re.compile(r"Virtuoso (22|37)[0-9A-Z]{3} Error ")
+#: Virtuoso answers 500 to errors of the request itself, found before or while it runs (SQL states of class 22,
+#: data exception: a DROP of a missing graph, a bad literal; 37, syntax; S0, a query its compiler cannot place,
+#: "No column"): the server is up and the request was refused, so not a 503 "unavailable".
+VIRTUOSO_REQUEST_ERROR = re.compile(r"Virtuoso (22|37|S0)[0-9A-Z]{3} Error ")
 
 #: Triples read from a file between two progress reports while loading.
 LOAD_CHUNK = 50_000
