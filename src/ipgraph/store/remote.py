@@ -399,27 +399,29 @@ class RemoteStore:
         return client
 
     def _opener(self, url: str) -> urllib.request.OpenerDirector:
-        """A urllib opener sending this store's credentials to ``url`` (Basic or Digest); fresh per request.
+        """A urllib opener answering ``url``'s Digest challenge with this store's credentials; fresh per request.
 
         Fresh because urllib's Digest handler counts retries on itself: one shared by concurrent requests
-        may refuse a valid exchange as "digest auth failed".
+        may refuse a valid exchange as "digest auth failed". Basic credentials go in a header instead
+        (:meth:`_authorise`).
         """
-        if self._credentials is None:
+        if self._credentials is None or self._auth != "digest":
             return urllib.request.build_opener()
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         manager.add_password(None, url, *self._credentials)
-        if self._auth == "digest":
-            return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
-        return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(manager))
+        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
+
+    def _authorise(self, request: urllib.request.Request) -> None:
+        """Basic credentials, sent with the first request (a handler would wait for a 401, doubling each one)."""
+        if self._credentials is not None and self._auth == "basic":
+            user, password = self._credentials
+            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+            request.add_header("Authorization", f"Basic {token}")
 
     def _send(self, client: SPARQLWrapper, url: str, timeout: float | None) -> tuple[bytes, str]:
         # SPARQLWrapper's request as it would send it (form-encoded POST, headers, parameters), opened here.
         request = client._createRequest()  # SPARQLWrapper's own request builder; see the module docstring
-        if self._credentials is not None and self._auth == "basic":
-            # Sent at once: urllib's Basic handler would wait for a 401 first, doubling every request.
-            user, password = self._credentials
-            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-            request.add_header("Authorization", f"Basic {token}")
+        self._authorise(request)
         wait = max(1, math.ceil(timeout)) if timeout is not None else None
         try:
             with self._opener(url).open(request, timeout=wait) as response:
@@ -437,6 +439,8 @@ class RemoteStore:
             raise QueryTimeoutError(f"{url} did not answer {waited}; the query was abandoned") from None
         except (urllib.error.URLError, ConnectionError, OSError) as error:
             raise StoreUnavailableError(f"the SPARQL server at {url} cannot be reached: {error}") from None
+        except ValueError as error:  # urllib's auth handlers, on a challenge they cannot answer
+            raise StoreUnavailableError(f"{url}: authentication failed: {error}") from None
 
     def _graph_store(self, method: str, graph: URIRef | None, body: bytes | None, media_type: str) -> bytes:
         """One Graph Store HTTP Protocol request (§5.2 indirect graph identification)."""
@@ -446,6 +450,7 @@ class RemoteStore:
             raise StoreUnavailableError(f"the Graph Store URL must be http(s): {self.store_url}")
         headers = {"Accept": media_type} if body is None else {"Content-Type": media_type}
         request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310 - checked above
+        self._authorise(request)
         opener = self._opener(self.store_url)
         # Reads share the query deadline; an upload of a large file may take longer than any query should.
         timeout = self.query_timeout if method == "GET" else None
@@ -459,6 +464,8 @@ class RemoteStore:
             raise StoreUnavailableError(f"{self.store_url} answered HTTP {error.code}: {_text(error.read())}") from None
         except (urllib.error.URLError, OSError) as error:
             raise StoreUnavailableError(f"the Graph Store at {self.store_url} cannot be reached: {error}") from None
+        except ValueError as error:  # urllib's auth handlers, on a challenge they cannot answer
+            raise StoreUnavailableError(f"{self.store_url}: authentication failed: {error}") from None
         finally:
             if method != "GET":
                 self._count_write()
