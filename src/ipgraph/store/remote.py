@@ -409,7 +409,7 @@ class RemoteStore:
             return urllib.request.build_opener()
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         manager.add_password(None, url, *self._credentials)
-        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
+        return urllib.request.build_opener(_DigestAuthHandler(manager))
 
     def _authorise(self, request: urllib.request.Request) -> None:
         """Basic credentials, sent with the first request (a handler would wait for a 401, doubling each one)."""
@@ -469,6 +469,18 @@ class RemoteStore:
         finally:
             if method != "GET":
                 self._count_write()
+
+
+class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """urllib's Digest handler, closing the 401 challenge before it retries with the credentials.
+
+    urllib leaves the challenge's response open, and its socket is only closed (with a ResourceWarning)
+    when the garbage collector finds it.
+    """
+
+    def http_error_401(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        fp.close()
+        return super().http_error_401(req, fp, code, msg, headers)
 
 
 def _set_request(client: SPARQLWrapper, text: str, form: str) -> None:
