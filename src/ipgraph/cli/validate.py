@@ -20,6 +20,7 @@ from ipgraph.errors import InputError
 from ipgraph.formats import format_for_path
 from ipgraph.reports.parsing import REPORT_FORMATS, parse_report
 from ipgraph.reports.rendering import outcome_to_csv, outcome_to_json
+from ipgraph.reports.upload import as_received
 from ipgraph.reports.validation import ReportValidator, ValidationOutcome
 from ipgraph.settings import Settings
 
@@ -43,7 +44,11 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="earlier reports of the same organisation, for plausibility across years",
     )
-    parser.add_argument("--today", type=datetime.date.fromisoformat, help="judge timeliness as if received on DATE")
+    parser.add_argument(
+        "--today",
+        type=datetime.date.fromisoformat,
+        help="judge timeliness as if received on DATE (default: today, UTC, as the service does)",
+    )
     parser.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the messages (default en)")
     parser.add_argument(
         "--output", choices=("text", "json", "csv"), default="text", help="output form (default: readable text)"
@@ -56,13 +61,15 @@ def run(args: argparse.Namespace) -> int:
     """Validate ``args.file``; print the outcome; 0 conforms, 1 does not (unreadable input raises → 2)."""
     # rdflib logs a traceback for every ill-typed literal ("x"^^xsd:integer); the shapes report them instead.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-    report = _read(args.file, args.format)
+    # As the service's dry run judges it: the checks of receipt, received today (UTC) unless --today says.
+    report = as_received(_read(args.file, args.format))
     earlier = Graph()
     for path in args.earlier:
         earlier += _read(path, None)
     project_dir = args.project_dir or Settings.from_env().project_dir
     validator = ReportValidator.from_project(project_dir)
-    outcome = validator.validate(report, earlier if args.earlier else None, today=args.today)
+    today = args.today or datetime.datetime.now(datetime.UTC).date()
+    outcome = validator.validate(report, earlier if args.earlier else None, today=today)
     if args.output == "json":
         print(json.dumps(outcome_to_json(outcome), ensure_ascii=False, indent=2))
     elif args.output == "csv":

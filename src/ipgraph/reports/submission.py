@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS
 from rdflib.term import Literal, Node
 
 from ipgraph.errors import IpgraphError, PermissionDeniedError, ValidationFailedError
@@ -31,11 +30,11 @@ from ipgraph.reports.receipts import Receipt, ReceiptJournal
 from ipgraph.reports.storage import (
     ReportArchive,
     ReportKey,
-    check_uploaded_names,
     check_year,
     iter_report_nodes,
     prepare_version,
 )
+from ipgraph.reports.upload import as_received
 from ipgraph.reports.validation import ReportValidator, ValidationOutcome, parse_report
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
@@ -173,11 +172,7 @@ class ReportService:
         content_hash = hashlib.sha256(body).hexdigest()
 
         def job() -> Checked:
-            report = parse_report(body, media_type)
-            check_uploaded_names(report)
-            # The service records when it received a report; a date the sender put there is not evidence.
-            for node in list(iter_report_nodes(report)):
-                report.remove((node, DCTERMS.dateSubmitted, None))
+            report = as_received(parse_report(body, media_type))
             claimed = claimed_key(report)
             earlier = self.archive.current_reports(claimed.organisation, claimed.year) if claimed else None
             with self._shacl_lock:
