@@ -62,6 +62,11 @@ def test_insert_data_with_blank_nodes_becomes_a_template_once() -> None:
     assert len(store) == 2 + 1 + 4  # the labelled node's triple, the anonymous node's, a two-item list, the plain one
 
 
+def test_a_blank_node_label_alone_is_enough_to_become_a_template() -> None:
+    update = "INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> _:N0996 . _:N0996 <urn:q> 1 } }"
+    assert insert_data_as_template(update) == update.replace("DATA ", " ", 1) + " WHERE { }"
+
+
 @pytest.mark.parametrize(
     "update",
     [

@@ -16,6 +16,7 @@ def test_each_difference_names_a_virtuoso_case_of_an_existing_test_and_says_why(
     path, _, name = entry["test"].partition("::")
     function = name.partition("[")[0]
     assert (PROJECT / path).is_file(), f"{path} does not exist"
-    assert f"def {function}(" in (PROJECT / path).read_text(encoding="utf-8"), f"{path} has no {function}"
+    if "*" not in function:
+        assert f"def {function}(" in (PROJECT / path).read_text(encoding="utf-8"), f"{path} has no {function}"
     assert "virtuoso" in name, "only Virtuoso's cases may be listed"
     assert len(entry["reason"]) > 40, "the reason must say what Virtuoso does differently"

@@ -84,7 +84,7 @@ def _closing(all_tokens: Sequence[Token], opening: int) -> int | None:
 
 def _is_blank_node(token: Token) -> bool:
     """A blank node label, or the ``[`` or ``(`` that opens an anonymous node or a collection in data."""
-    return (token.kind == "word" and token.text.startswith("_:")) or (token.kind == "other" and token.text in "[(")
+    return token.text.startswith("_:") or (token.kind == "other" and token.text in {"[", "("})
 
 
 def _word(token: Token) -> str:

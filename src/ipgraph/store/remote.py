@@ -331,7 +331,13 @@ class RemoteStore:
         return sorted(row["g"] for row in rows if isinstance(row.get("g"), URIRef))  # type: ignore[misc]
 
     def existing_graphs(self) -> list[URIRef]:
-        """Every named graph the server records: ``GRAPH ?g {}`` matches each, empty or not (SPARQL 1.1 §18.6)."""
+        """Every named graph the server records: ``GRAPH ?g {}`` matches each, empty or not (SPARQL 1.1 §18.6).
+
+        A server without empty named graphs (Virtuoso: ``GRAPH ?g {}`` gives one solution with ``?g`` unbound)
+        records exactly the graphs that hold a triple.
+        """
+        if self._server_traits().matches_any_empty_graph:
+            return self.graph_names()
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         return sorted(row["g"] for row in rows if isinstance(row.get("g"), URIRef))  # type: ignore[misc]
 
