@@ -175,6 +175,7 @@ PAGES = (
     ("/def?lang=en", "main h1"),
     ("/.well-known/void", "main h1"),
     ("/reports/submit?lang=en", "#report-form"),
+    ("/reports/revalidation?lang=vi", "main h1"),
     ("/search?q=so+tai+chinh", "main"),
     ("/doc/id/org-so-tai-chinh?lang=vi", "main h1"),
     ("/doc/id/no-such-thing?lang=en", "main h1"),

@@ -12,7 +12,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ipgraph import __version__
-from ipgraph.api import api_docs, dataset, graph_store, progress, queries, reports, resources, site, sparql
+from ipgraph.api import (
+    api_docs,
+    dataset,
+    graph_store,
+    progress,
+    queries,
+    reports,
+    resources,
+    revalidation_page,
+    site,
+    sparql,
+)
 from ipgraph.api.error_pages import install_error_pages
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import RETRY_AFTER_SECONDS, install_problem_handlers
@@ -66,6 +77,7 @@ def create_app(
     site.mount_static(app, settings)
     app.include_router(queries.router)
     app.include_router(progress.router)
+    app.include_router(revalidation_page.router)
     app.include_router(reports.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)

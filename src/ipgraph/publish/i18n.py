@@ -101,6 +101,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "reused_terms": {"vi": "Thuật ngữ chuẩn được dùng lại", "en": "Standard terms reused"},
     "modified": {"vi": "Cập nhật", "en": "Modified"},
     "submit_report": {"vi": "Nộp báo cáo năm", "en": "Submit an annual report"},
+    "reports": {"vi": "Báo cáo đã nhận", "en": "Reports received"},
     "canned_questions_intro": {
         "vi": "Các câu hỏi thường gặp về kế hoạch, mỗi câu là một truy vấn SPARQL chạy được ngay.",
         "en": "Common questions about the plan, each a SPARQL query that runs at once.",
