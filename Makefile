@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: setup serve test check browser-deps prove bench web
+.PHONY: setup serve test check browser-deps virtuoso-deps prove bench web
 
 setup: $(VENV)/.installed web
 
@@ -35,11 +35,18 @@ browser-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
+# Debian's Virtuoso Open Source 7.2 for the remote-store tests on a second engine: the server and isql binaries
+# only (virtuoso-opensource-7-bin), no system service; each test session starts its own in a temporary directory.
+virtuoso-deps:
+	@command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    virtuoso-opensource-7-bin; }
+
 check: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 
-test: setup browser-deps check
+test: setup browser-deps virtuoso-deps check
 	$(BIN)/pytest
 
 # The long load and fault runs (60 s at 64 connections; 50 SIGKILLs during submissions); figures in SECURITY.md.

@@ -11,6 +11,9 @@ For each dataset (the plan alone, or the plan plus a synthetic dataset from benc
    HTTP), pyoxigraph ``Store.query`` + JSON serialisation; medians and ratios;
 5. throughput of one small canned query at 16 connections (async httpx) on both servers.
 
+With ``--virtuoso``, only the canned-query comparison through ipgraph in remote mode on Virtuoso Open Source vs
+Virtuoso directly (bench/virtuoso_compare.py; needs ``make virtuoso-deps``).
+
 Not a timed test: it prints figures from one run with the machine stated. bench/README.md holds the latest.
 
     .venv/bin/python -u bench/bench_store.py --triples 100000 --runs 9
@@ -317,10 +320,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--throughput-seconds", type=float, default=10.0)
     parser.add_argument("--work", type=Path, help="working directory (default: a temporary one, removed)")
     parser.add_argument("--load-only", action="store_true", help="bulk load and cold start only (no queries)")
+    parser.add_argument("--virtuoso", action="store_true", help="only ipgraph on Virtuoso vs Virtuoso directly")
     parser.add_argument("--load-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.load_child:
         load_child(*args.load_child)
+        return 0
+    if args.virtuoso:
+        from virtuoso_compare import compare
+
+        print(f"machine: {machine()}")
+        with tempfile.TemporaryDirectory(prefix="ipgraph-bench-virtuoso-") as work:
+            compare(Path(work), args.runs, queries(), time_http, SMALL_QUERY)
         return 0
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from ipgraph.errors import SettingsError
 
 ENV_PREFIX = "IPGRAPH_"
 StoreMode = Literal["embedded", "remote"]
+RemoteAuth = Literal["basic", "digest"]
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -57,6 +58,9 @@ class Settings:
     remote_store_url: str = _setting("", "Remote mode: the Graph Store HTTP Protocol endpoint.")
     remote_user: str = _setting("", "Remote mode: user name for HTTP authentication (empty: none).")
     remote_password: str = _setting("", "Remote mode: password for HTTP authentication to the SPARQL server.")
+    remote_auth: RemoteAuth = _setting(
+        "basic", "Remote mode: how the credentials are sent, `basic` or `digest` (Virtuoso's `-auth` endpoints)."
+    )
     query_timeout: float = _setting(5.0, "Seconds a SPARQL query may run before it is stopped.")
     row_limit: int = _setting(10000, "Most result rows returned; a cut result says so in the response.")
     query_workers: int = _setting(
@@ -97,6 +101,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.store_mode not in get_args(StoreMode):
             raise SettingsError(f"store_mode must be one of {get_args(StoreMode)}, not {self.store_mode!r}")
+        if self.remote_auth not in get_args(RemoteAuth):
+            raise SettingsError(f"remote_auth must be one of {get_args(RemoteAuth)}, not {self.remote_auth!r}")
         if self.store_mode == "remote" and not self.remote_query_url:
             raise SettingsError("store_mode 'remote' needs remote_query_url (IPGRAPH_REMOTE_QUERY_URL)")
         if self.query_memory_mb < 0:

@@ -1,7 +1,9 @@
 """Fixtures for the protocol tests: the ipgraph service in a real uvicorn on 127.0.0.1, on either store engine.
 
-``service`` is parametrised over both store modes, so every protocol test runs once against the embedded store
-(pyoxigraph on disk in ``tmp_path``) and once against a real ``oxigraph serve`` process behind the remote store.
+``service`` is parametrised over three engines, so every protocol test runs against the embedded store
+(pyoxigraph on disk in ``tmp_path``), a real ``oxigraph serve`` process behind the remote store (``remote``) and a
+real Virtuoso Open Source behind the remote store (``virtuoso``). Cases Virtuoso cannot pass are listed, with
+the reason, in ``tests/virtuoso_differences.toml``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import OxigraphServer, run_oxigraph, serve_app
+from servers import OxigraphServer, VirtuosoServer, remote_on_virtuoso, run_oxigraph, serve_app
 
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store, UpdateRequest
@@ -24,6 +26,8 @@ from ipgraph.store.remote import RemoteStore
 ADMIN_TOKEN = "protocol-test-token-1f9c"
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 STORE_MODES = ("embedded", "remote")
+#: The engines every test of ``service`` runs on: the two store modes, and remote mode on Virtuoso.
+ENGINES = (*STORE_MODES, "virtuoso")
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,15 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def open_test_store(mode: str, directory: Path, oxigraph: OxigraphServer | None) -> Store:
-    """An empty store of ``mode``: pyoxigraph in ``directory``, or the remote store on ``oxigraph``."""
+def open_test_store(mode: str, directory: Path, server: OxigraphServer | VirtuosoServer | None) -> Store:
+    """An empty store of ``mode``: pyoxigraph in ``directory``, or the remote store on the server given."""
     store: Store
     if mode == "embedded":
         store = EmbeddedStore(directory, workers=2, query_timeout=10.0, row_limit=1000)
+    elif isinstance(server, VirtuosoServer):
+        store = remote_on_virtuoso(server, query_timeout=10.0, row_limit=1000)
     else:
+        oxigraph = server
         assert oxigraph is not None
         store = RemoteStore(
             oxigraph.query_url, oxigraph.update_url, oxigraph.store_url, query_timeout=10.0, row_limit=1000
@@ -67,13 +74,17 @@ def open_test_store(mode: str, directory: Path, oxigraph: OxigraphServer | None)
     return store
 
 
-@pytest.fixture(scope="module", params=STORE_MODES)
+#: The session fixture giving the server behind each remote engine.
+SERVERS = {"remote": "oxigraph_server", "virtuoso": "virtuoso_server"}
+
+
+@pytest.fixture(scope="module", params=ENGINES)
 def module_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """One service per test module and store mode (starting a service per test would cost seconds each)."""
+    """One service per test module and engine (starting a service per test would cost seconds each)."""
     mode: str = request.param
-    oxigraph = request.getfixturevalue("oxigraph_server") if mode == "remote" else None
+    server = request.getfixturevalue(SERVERS[mode]) if mode in SERVERS else None
     directory = tmp_path_factory.mktemp(f"protocol-{mode}")
-    store = open_test_store(mode, directory / "store", oxigraph)
+    store = open_test_store(mode, directory / "store", server)
     settings = make_settings(directory)
     try:
         with serve_app(settings, store) as url, httpx.Client(base_url=url, timeout=60.0) as client:

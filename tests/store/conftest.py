@@ -1,4 +1,5 @@
-"""The store contract runs on both engines: ``store`` is an embedded store, then a remote one on ``oxigraph serve``.
+"""The store contract runs on every engine: ``store`` is an embedded store, then a remote one on ``oxigraph serve``,
+then a remote one on Virtuoso Open Source.
 
 ``private_oxigraph`` is a server of the test's own (data in ``tmp_path``), for tests that stop it or leave it
 busy: the session's shared server must stay quick for every other test.
@@ -18,13 +19,14 @@ from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.remote import RemoteStore
 
 STORE_MODES = ("embedded", "remote")
+#: The engines the store contract runs on, and the fixture giving an empty store of each.
+ENGINES = {"embedded": "embedded_store", "remote": "remote_store", "virtuoso": "virtuoso_store"}
 
 
-@pytest.fixture(params=STORE_MODES)
+@pytest.fixture(params=sorted(ENGINES))
 def store(request: pytest.FixtureRequest) -> Store:
     """An empty store of each engine, with a 10 s default deadline and a 1000-row cap."""
-    fixture = "embedded_store" if request.param == "embedded" else "remote_store"
-    chosen: Store = request.getfixturevalue(fixture)
+    chosen: Store = request.getfixturevalue(ENGINES[request.param])
     return chosen
 
 

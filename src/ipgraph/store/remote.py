@@ -4,6 +4,13 @@ Queries and updates go to the server's query and update endpoints; whole graphs 
 HTTP Protocol endpoint when one is configured. Every request builds a fresh client, so a server that was down
 is used again as soon as it answers, without a restart.
 
+Authentication: HTTP Basic or Digest (``IPGRAPH_REMOTE_AUTH``; Virtuoso's ``-auth`` endpoints ask for Digest).
+SPARQLWrapper builds each request, but this module opens it with an opener of its own: SPARQLWrapper's Digest
+support installs a process-wide urllib opener, which would leak the credentials to every other urllib call.
+
+Where a server departs from the standard in a way ipgraph can undo, it is undone here: updates are rewritten by
+:mod:`~ipgraph.store.portable_update`, SPARQL JSON answers are normalised by :func:`normalise_results_json`.
+
 Bindings: SPARQLWrapper has no substitutions, so values are bound with a VALUES block of one row opening the
 query's WHERE group. The block's shape is fixed by the variable names (checked to be plain names) and every
 value is written as an escaped RDF term, so no value can add syntax to the query.
@@ -11,7 +18,7 @@ value is written as an escaped RDF term, so no value can add syntax to the query
 
 from __future__ import annotations
 
-import ast
+import base64
 import io
 import json
 import math
@@ -22,6 +29,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +37,47 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from SPARQLWrapper.Wrapper import INSERT
 
 from ipgraph.errors import InputError, QuerySyntaxError, QueryTimeoutError, StoreUnavailableError
-from ipgraph.settings import Settings
+from ipgraph.settings import RemoteAuth, Settings
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
-from ipgraph.store.evaluation import serialise, serialise_triples
+from ipgraph.store.evaluation import serialise, serialise_triples, syntax_error
+from ipgraph.store.portable_query import PROBE, empty_graph_patterns_filled
+from ipgraph.store.portable_update import portable_update
 from ipgraph.store.rdf_files import IriRewrite, file_format, read_quads
-from ipgraph.store.sparql_text import bind_values, dataset_clauses, iri_text, query_form, term_text
+from ipgraph.store.sparql_text import (
+    add_using_clauses,
+    bind_values,
+    dataset_clauses,
+    iri_text,
+    query_form,
+    term_text,
+    tokens,
+)
 from ipgraph.store.terms import to_ox_graph_name
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+#: Virtuoso answers 500 to errors of the request itself, found before or while it runs (SQL states of class 22,
+#: data exception: a DROP of a missing graph, a bad literal; 37, syntax; S0, a query its compiler cannot place,
+#: "No column"): the server is up and the request was refused, so not a 503 "unavailable".
+VIRTUOSO_REQUEST_ERROR = re.compile(r"Virtuoso (22|37|S0)[0-9A-Z]{3} Error ")
 
 #: Triples read from a file between two progress reports while loading.
 LOAD_CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class ServerTraits:
+    """Departures from the standard that ipgraph works around, per server (learnt by :data:`PROBE`)."""
+
+    #: ``GRAPH <g> { }`` matches for any IRI (no empty named graphs): existence is asked as "holds a triple".
+    matches_any_empty_graph: bool
+    #: Virtuoso (its ``Server`` header): protocol USING parameters are sent as USING clauses instead.
+    virtuoso: bool
 
 
 class RemoteStore:
@@ -60,6 +93,7 @@ class RemoteStore:
         row_limit: int | None = None,
         user: str = "",
         password: str = "",
+        auth: RemoteAuth = "basic",
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
@@ -67,6 +101,9 @@ class RemoteStore:
         self.query_timeout = query_timeout
         self.row_limit = row_limit
         self._credentials = (user, password) if user else None
+        self._auth = auth
+        self._traits: ServerTraits | None = None
+        self._server_header = ""
         self._transaction_lock = threading.RLock()
         self._generation = 0
         self._generation_lock = threading.Lock()
@@ -97,6 +134,7 @@ class RemoteStore:
             row_limit=settings.row_limit,
             user=settings.remote_user,
             password=settings.remote_password,
+            auth=settings.remote_auth,
         )
 
     # -- queries ------------------------------------------------------------------------------------------
@@ -111,9 +149,21 @@ class RemoteStore:
     def ask(
         self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
     ) -> bool:
-        """Run an ASK query."""
+        """Run an ASK query; on a server without empty named graphs, ``GRAPH <g> { }`` asks for a triple in g."""
+        if self._server_traits().matches_any_empty_graph:
+            query = empty_graph_patterns_filled(query)
         body, _ = self._query(bind_values(query, bindings or {}), SPARQL_JSON, timeout)
         return bool(_json(body).get("boolean"))
+
+    def _server_traits(self) -> ServerTraits:
+        """What this server does differently, learnt from one probe query the first time it matters."""
+        if self._traits is None:
+            body, _ = self._query(PROBE, SPARQL_JSON, self.query_timeout)
+            self._traits = ServerTraits(
+                matches_any_empty_graph=bool(_json(body).get("boolean")),
+                virtuoso=self._server_header.startswith("Virtuoso/"),
+            )
+        return self._traits
 
     def construct(
         self, query: str, bindings: Mapping[str, Identifier] | None = None, *, timeout: float | None = None
@@ -138,7 +188,7 @@ class RemoteStore:
                 triples = (quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
                 return serialise(triples, request.media_type, limit)  # type: ignore[arg-type]
             body, _ = self._query(query, SPARQL_JSON, timeout, *graphs)
-            result = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            result = ox.parse_query_results(normalise_results_json(body), ox.QueryResultsFormat.JSON)
             return serialise(result, request.media_type, limit)
         except SyntaxError as error:
             raise StoreUnavailableError(f"the SPARQL server's answer did not parse: {error}") from None
@@ -173,8 +223,18 @@ class RemoteStore:
     # -- writes -------------------------------------------------------------------------------------------
 
     def update(self, request: UpdateRequest) -> None:
-        """Send a SPARQL update; the server applies it atomically (every SPARQL 1.1 store we document does)."""
-        self._update(request.update, request.timeout, request.using_graph_uris, request.using_named_graph_uris)
+        """Send a SPARQL update; the server applies it atomically (every SPARQL 1.1 store we document does).
+
+        The protocol's ``using-graph-uri``/``using-named-graph-uri`` go as parameters, except to Virtuoso, which
+        gets the USING clauses they stand for (SPARQL 1.1 Protocol §2.2.3): it turns the parameters into dataset
+        settings for the whole request and then fails a ``DROP ALL`` that the standard leaves untouched by them.
+        (Clauses are not for everyone: ``oxigraph serve --union-default-graph`` lets its setting override USING.)
+        """
+        using, using_named = request.using_graph_uris, request.using_named_graph_uris
+        if (using or using_named) and self._server_traits().virtuoso:
+            self._update(add_using_clauses(request.update, using, using_named), request.timeout)
+        else:
+            self._update(request.update, request.timeout, using, using_named)
 
     def write(self, changes: Sequence[GraphChange]) -> None:
         """Apply every change or none: one update request of DROP SILENT GRAPH and a single INSERT DATA."""
@@ -238,6 +298,7 @@ class RemoteStore:
     ) -> None:
         if not self.update_url:
             raise StoreUnavailableError("no update endpoint is configured (IPGRAPH_REMOTE_UPDATE_URL)")
+        update = portable_update(update, self._named_graphs)
         client = self._client(self.update_url, timeout)
         # Any update form will do: SPARQLWrapper only uses it to send an update (update= to the update endpoint).
         _set_request(client, update, INSERT)
@@ -250,6 +311,10 @@ class RemoteStore:
         finally:
             self._count_write()
 
+    def _named_graphs(self) -> list[str]:
+        """The named graphs holding a triple, by IRI (for :func:`~ipgraph.store.portable_update.portable_update`)."""
+        return [str(name) for name in self.graph_names()]
+
     def transaction_lock(self) -> AbstractContextManager[None]:
         """Serialises read-modify-write sequences (report versions) within this process."""
         return self._transaction_lock  # type: ignore[return-value]
@@ -257,12 +322,22 @@ class RemoteStore:
     # -- reads --------------------------------------------------------------------------------------------
 
     def graph_names(self) -> list[URIRef]:
-        """The named graphs that hold at least one triple, sorted."""
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """The named graphs that hold at least one triple, sorted.
+
+        GROUP BY rather than DISTINCT: Virtuoso 7.2 answers ``SELECT DISTINCT ?g`` from a graph index that
+        skips its graph-level security, listing graphs the user may not read (its own system graphs).
+        """
+        rows = self.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sorted(row["g"] for row in rows if isinstance(row.get("g"), URIRef))  # type: ignore[misc]
 
     def existing_graphs(self) -> list[URIRef]:
-        """Every named graph the server records: ``GRAPH ?g {}`` matches each, empty or not (SPARQL 1.1 §18.6)."""
+        """Every named graph the server records: ``GRAPH ?g {}`` matches each, empty or not (SPARQL 1.1 §18.6).
+
+        A server without empty named graphs (Virtuoso: ``GRAPH ?g {}`` gives one solution with ``?g`` unbound)
+        records exactly the graphs that hold a triple.
+        """
+        if self._server_traits().matches_any_empty_graph:
+            return self.graph_names()
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         return sorted(row["g"] for row in rows if isinstance(row.get("g"), URIRef))  # type: ignore[misc]
 
@@ -298,7 +373,7 @@ class RemoteStore:
         rdf_format = file_format(Path("out"), media_type)
         if graph is None and rdf_format.supports_datasets:
             body, _ = self._query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", SPARQL_JSON, None)
-            solutions = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            solutions = ox.parse_query_results(normalise_results_json(body), ox.QueryResultsFormat.JSON)
             assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101 - a SELECT answers with solutions
             quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in solutions]
             data = ox.serialize(quads, format=rdf_format) or b""
@@ -327,25 +402,56 @@ class RemoteStore:
     def _client(self, url: str, timeout: float | None) -> SPARQLWrapper:
         client = SPARQLWrapper(url)
         client.setMethod(POST)
+        # The Accept header alone chooses the answer's format: SPARQLWrapper would also add format=/output=
+        # parameters, which Virtuoso obeys over Accept (format=turtle for a CONSTRUCT: 406 to application/n-triples).
+        client.setOnlyConneg(True)
         if timeout is not None:
-            client.setTimeout(max(1, math.ceil(timeout)))  # SPARQLWrapper takes whole seconds
-        if self._credentials is not None:
-            client.setCredentials(*self._credentials)
+            client.setTimeout(max(1, math.ceil(timeout)))  # whole seconds, as SPARQLWrapper took them
         return client
 
+    def _opener(self, url: str) -> urllib.request.OpenerDirector:
+        """A urllib opener answering ``url``'s Digest challenge with this store's credentials; fresh per request.
+
+        Fresh because urllib's Digest handler counts retries on itself: one shared by concurrent requests
+        may refuse a valid exchange as "digest auth failed". Basic credentials go in a header instead
+        (:meth:`_authorise`).
+        """
+        if self._credentials is None or self._auth != "digest":
+            return urllib.request.build_opener()
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, *self._credentials)
+        return urllib.request.build_opener(_DigestAuthHandler(manager))
+
+    def _authorise(self, request: urllib.request.Request) -> None:
+        """Basic credentials, sent with the first request (a handler would wait for a 401, doubling each one)."""
+        if self._credentials is not None and self._auth == "basic":
+            user, password = self._credentials
+            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+            request.add_header("Authorization", f"Basic {token}")
+
     def _send(self, client: SPARQLWrapper, url: str, timeout: float | None) -> tuple[bytes, str]:
+        # SPARQLWrapper's request as it would send it (form-encoded POST, headers, parameters), opened here.
+        request = client._createRequest()  # SPARQLWrapper's own request builder; see the module docstring
+        self._authorise(request)
+        wait = max(1, math.ceil(timeout)) if timeout is not None else None
         try:
-            response = client.query().response
-            return response.read(), response.headers.get("Content-Type", "")
-        except SPARQLWrapperException as error:
-            raise _server_error(error, url) from None
+            with self._opener(url).open(request, timeout=wait) as response:
+                self._server_header = response.headers.get("Server", "")
+                return response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
-            raise StoreUnavailableError(f"{url} answered HTTP {error.code}: {_text(error.read())}") from None
+            if error.code == 400:
+                raise _rejection(error.read(), client.queryString, update=client.queryType == INSERT) from None
+            message = _text(error.read())
+            if error.code == 500 and VIRTUOSO_REQUEST_ERROR.match(message):
+                raise InputError(f"the SPARQL server refused the request: {message}") from None
+            raise StoreUnavailableError(f"{url} answered HTTP {error.code}: {message}") from None
         except TimeoutError:
             waited = f"within {timeout:g} s" if timeout is not None else "in time"
             raise QueryTimeoutError(f"{url} did not answer {waited}; the query was abandoned") from None
         except (urllib.error.URLError, ConnectionError, OSError) as error:
             raise StoreUnavailableError(f"the SPARQL server at {url} cannot be reached: {error}") from None
+        except ValueError as error:  # urllib's auth handlers, on a challenge they cannot answer
+            raise StoreUnavailableError(f"{url}: authentication failed: {error}") from None
 
     def _graph_store(self, method: str, graph: URIRef | None, body: bytes | None, media_type: str) -> bytes:
         """One Graph Store HTTP Protocol request (§5.2 indirect graph identification)."""
@@ -355,12 +461,8 @@ class RemoteStore:
             raise StoreUnavailableError(f"the Graph Store URL must be http(s): {self.store_url}")
         headers = {"Accept": media_type} if body is None else {"Content-Type": media_type}
         request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310 - checked above
-        if self._credentials is not None:
-            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            manager.add_password(None, self.store_url, *self._credentials)
-            opener = urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(manager))
-        else:
-            opener = urllib.request.build_opener()
+        self._authorise(request)
+        opener = self._opener(self.store_url)
         # Reads share the query deadline; an upload of a large file may take longer than any query should.
         timeout = self.query_timeout if method == "GET" else None
         try:
@@ -373,9 +475,23 @@ class RemoteStore:
             raise StoreUnavailableError(f"{self.store_url} answered HTTP {error.code}: {_text(error.read())}") from None
         except (urllib.error.URLError, OSError) as error:
             raise StoreUnavailableError(f"the Graph Store at {self.store_url} cannot be reached: {error}") from None
+        except ValueError as error:  # urllib's auth handlers, on a challenge they cannot answer
+            raise StoreUnavailableError(f"{self.store_url}: authentication failed: {error}") from None
         finally:
             if method != "GET":
                 self._count_write()
+
+
+class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """urllib's Digest handler, closing the 401 challenge before it retries with the credentials.
+
+    urllib leaves the challenge's response open, and its socket is only closed (with a ResourceWarning)
+    when the garbage collector finds it.
+    """
+
+    def http_error_401(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        fp.close()
+        return super().http_error_401(req, fp, code, msg, headers)
 
 
 def _set_request(client: SPARQLWrapper, text: str, form: str) -> None:
@@ -398,29 +514,31 @@ def _flush_triples(pending: dict[str, list[ox.Triple]], buffers: dict[str, io.By
     pending.clear()
 
 
-def _server_error(error: SPARQLWrapperException, url: str) -> Exception:
-    """SPARQLWrapper's exception as an ipgraph error; a 400 carries the server's own message and position."""
-    message = _server_message(error)
-    if type(error).__name__ == "QueryBadFormed":
-        match = re.search(r"(?:line |at )?(\d+)[:,] ?(?:column )?(\d+)", message)
-        if match:
-            line, column = int(match.group(1)), int(match.group(2))
-            return QuerySyntaxError(f"the SPARQL server rejected the request: {message}", line=line, column=column)
-        return InputError(f"the SPARQL server rejected the request: {message}")
-    return StoreUnavailableError(f"{url}: {type(error).__name__}: {message}")
+def _rejection(body: bytes, text: str, *, update: bool) -> InputError:
+    """The server's 400 as an ipgraph error that says where the text is wrong, whichever server answered.
 
-
-def _server_message(error: SPARQLWrapperException) -> str:
-    """The response body SPARQLWrapper folded into its message as a bytes repr (``Response:\\nb'…'``)."""
-    text = str(error)
-    _, found, raw = text.partition("Response:\n")
-    if found:
-        try:
-            body = ast.literal_eval(raw.strip())
-        except (ValueError, SyntaxError):
-            return _text(raw)
-        return _text(body)
-    return _text(getattr(error, "msg", "") or text)
+    Servers word syntax errors their own way (Virtuoso gives a line only), so the text is parsed again here,
+    on an empty in-memory Oxigraph store, for the standard grammar's line and column. Only on this error path;
+    the request already passed ipgraph's no-fetch checks before it was sent. Text that parses here was refused
+    for another reason: the server's own message is passed on.
+    """
+    message = _text(body)
+    if any(token.kind == "word" and token.text.upper() in {"SERVICE", "LOAD"} for token in tokens(text)):
+        return InputError(f"the SPARQL server rejected the request: {message}")  # never fetch to re-parse
+    try:
+        if update:
+            ox.Store().update(text)
+        else:
+            ox.Store().query(text)
+    except SyntaxError as error:
+        return syntax_error(error)
+    except (RuntimeError, ValueError, OSError):
+        pass
+    match = re.search(r"(?:line |at )?(\d+)[:,] ?(?:column )?(\d+)", message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        return QuerySyntaxError(f"the SPARQL server rejected the request: {message}", line=line, column=column)
+    return InputError(f"the SPARQL server rejected the request: {message}")
 
 
 def _text(raw: Any) -> str:
@@ -430,10 +548,42 @@ def _text(raw: Any) -> str:
 
 def _json(body: bytes) -> dict[str, Any]:
     try:
-        document = json.loads(body)
+        document = json.loads(normalise_results_json(body))
     except ValueError as error:
         raise StoreUnavailableError(f"the SPARQL server did not answer with SPARQL JSON: {error}") from None
     return document if isinstance(document, dict) else {}
+
+
+def normalise_results_json(body: bytes) -> bytes:
+    """SPARQL JSON results as the 1.1 format has them, from a server that writes older or looser forms.
+
+    Virtuoso 7.2 writes ``"type": "typed-literal"`` (SPARQL 1.0's JSON note), blank nodes as
+    ``nodeID://b10001`` (not a valid blank node label), and ``xsd:boolean`` values as ``1``/``0``. Each becomes
+    the 1.1 form: ``literal``, a label of letters, digits and ``_``, ``true``/``false``. Answers without those
+    forms are returned unchanged, unparsed.
+    """
+    if b'"typed-literal"' not in body and b'"bnode"' not in body:
+        return body
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(document, dict):
+        return body
+    for binding in document.get("results", {}).get("bindings", []):
+        for value in binding.values():
+            _normalise_term(value)
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def _normalise_term(value: dict[str, str]) -> None:
+    if value.get("type") == "typed-literal":
+        value["type"] = "literal"
+        if value.get("datatype") == XSD_BOOLEAN and value.get("value") in {"1", "0"}:
+            value["value"] = "true" if value["value"] == "1" else "false"
+    elif value.get("type") == "bnode":
+        label = value.get("value", "").removeprefix("nodeID://")
+        value["value"] = re.sub(r"[^A-Za-z0-9_]", "_", label) or "b"
 
 
 def _json_rows(document: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
