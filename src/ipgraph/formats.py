@@ -57,10 +57,6 @@ class Format:
             return f"{self.media_type}; charset=utf-8"
         return self.media_type
 
-    def carries_triples(self) -> bool:
-        """True for formats that can hold an RDF graph (graph and dataset formats)."""
-        return self.kind in ("graph", "dataset")
-
 
 _UTF8_APPLICATION_TYPES = frozenset(
     {

@@ -24,7 +24,6 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from ipgraph.errors import ForbiddenFetchError, InputError, RdfSyntaxError
 from ipgraph.formats import (
     GRAPH_FORMATS,
-    INPUT_FORMATS,
     JSON_LD,
     N_QUADS,
     N_TRIPLES,
@@ -52,19 +51,6 @@ def parse_graph(data: bytes, content_type: str | None, *, base_iri: str, limits:
     graph = Graph()
     _parse_into(graph, data, chosen, base_iri, limits)
     return _normalised(graph)
-
-
-def parse_dataset(
-    data: bytes, content_type: str | None, *, base_iri: str, limits: ParseLimits = ParseLimits()
-) -> Dataset:
-    """Parse a document in any input format; triple formats land in the dataset's default graph."""
-    chosen = _format(content_type, INPUT_FORMATS)
-    dataset = Dataset()
-    target: Graph = dataset if chosen.kind == "dataset" else dataset.default_context
-    _parse_into(target, data, chosen, base_iri, limits)
-    for graph in list(dataset.contexts()):
-        _normalise_in_place(graph)
-    return dataset
 
 
 def _format(content_type: str | None, offers: tuple[Format, ...]) -> Format:

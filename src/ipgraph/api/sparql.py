@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
@@ -47,7 +47,6 @@ from ipgraph.formats import (
     format_by_name,
     format_for_media_type,
     negotiate,
-    parse_accept,
     parse_media_type,
 )
 from ipgraph.service_description import describe_service
@@ -69,9 +68,6 @@ TRUNCATED_HEADER = "X-Ipgraph-Truncated"
 #: Longest query or update accepted. The fetch guard parses the whole text with rdflib's grammar, at about
 #: 15 µs per character on one core, uninterruptibly: this bounds that to a couple of seconds per request.
 MAX_REQUEST_CHARACTERS = 128 * 1024
-#: Hook for the HTML query page: when ``app.state.sparql_html_page`` holds a URL, a browser that prefers HTML
-#: and sends no query is redirected there (303) instead of receiving the Service Description.
-HTML_PAGE_STATE = "sparql_html_page"
 
 Operation = Literal["query", "update", "describe"]
 
@@ -308,9 +304,6 @@ def _describe(request: Request, format_names: tuple[str, ...]) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
     accept = request.headers.get("accept")
-    html_page: str | None = getattr(request.app.state, HTML_PAGE_STATE, None)
-    if html_page and not format_names and _prefers_html(accept):
-        return RedirectResponse(html_page, status_code=303)
     chosen = choose_answer_format(format_names, accept, DESCRIPTION_FORMATS)
     description = describe_service(
         endpoint_url(request, settings), store.graph_names(), supports_update=not settings.read_only
@@ -318,27 +311,3 @@ def _describe(request: Request, format_names: tuple[str, ...]) -> Response:
     body = description.serialize(format=chosen.rdflib_name or "turtle", encoding="utf-8")
     return Response(body, media_type=chosen.content_type(), headers={"Vary": "Accept"})
 
-
-def _prefers_html(accept: str | None) -> bool:
-    html_quality = max(
-        (
-            candidate.quality
-            for candidate in parse_accept(accept)
-            if candidate.type == "text" and candidate.subtype == "html"
-        ),
-        default=0.0,
-    )
-    if html_quality == 0.0:
-        return False
-    best = negotiate(accept, DESCRIPTION_FORMATS)
-    if best is None:
-        return True
-    rdf_quality = max(
-        (
-            candidate.quality
-            for candidate in parse_accept(accept)
-            if candidate.matches(best.media_type) and candidate.specificity >= 2
-        ),
-        default=0.0,
-    )
-    return html_quality >= rdf_quality

@@ -162,10 +162,6 @@ class ReportArchive:
             bindings["year"] = Literal(str(year), datatype=XSD.gYear)
         return versions_from_rows(self.store.select(_VERSIONS_QUERY, bindings))
 
-    def latest_version(self, key: ReportKey) -> int:
-        """The highest version number stored for ``key`` (0 when none is)."""
-        return max((item.version for item in self.versions(key.organisation, key.year)), default=0)
-
     def find(self, key: ReportKey, version: int | None = None) -> StoredVersion:
         """One version (``None``: the current one), or :class:`NotFoundError`."""
         versions = self.versions(key.organisation, key.year)

@@ -6,7 +6,7 @@ in the client's format (:meth:`Store.execute`), so the engine's fast serialisers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,9 +168,3 @@ class Store(Protocol):
     def close(self) -> None:
         """Release files and connections."""
         ...
-
-
-def iter_rows(rows: list[Row], *names: str) -> Iterator[tuple[Identifier | None, ...]]:
-    """Yield the named columns of each row, ``None`` where unbound."""
-    for row in rows:
-        yield tuple(row.get(name) for name in names)
