@@ -180,6 +180,16 @@ def _query_form(name: str, text: str) -> TypingLiteral["SELECT", "ASK", "CONSTRU
     return form
 
 
+def example_text(query: CannedQuery) -> str:
+    """A canned query as it runs by hand: its parameters' defaults bound in a trailing ``VALUES`` block."""
+    bound = [(p.name, p.parse(p.default)) for p in query.parameters if p.default is not None]
+    if not bound:
+        return query.text
+    names = " ".join(f"?{name}" for name, _ in bound)
+    values = " ".join(term.n3() for _, term in bound)
+    return query.text.rstrip() + f"\nVALUES ({names}) {{ ({values}) }}\n"
+
+
 def load_canned_queries(directory: Path) -> dict[str, CannedQuery]:
     """Every ``*.rq`` file of ``directory``, by name (the file stem), in name order."""
     queries = {}

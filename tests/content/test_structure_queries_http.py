@@ -14,8 +14,7 @@ import httpx
 import pytest
 from servers import serve_app
 
-from ipgraph.api.site import example_text
-from ipgraph.queries import load_canned_queries
+from ipgraph.queries import example_text, load_canned_queries
 from ipgraph.settings import Settings
 from ipgraph.store import open_store
 from ipgraph.store.base import Store

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from security_support import SecureService
 
-from ipgraph.api.site import STATIC_DIR
+from ipgraph.api.static_files import STATIC_DIR
 
 #: Answers of every kind: pages, RDF, SPARQL results, JSON, problems, static files, the API description.
 PATHS = (

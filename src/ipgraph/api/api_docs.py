@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from ipgraph.api.problems import problem_response
-from ipgraph.api.site import STATIC_DIR
+from ipgraph.api.static_files import STATIC_DIR
 
 router = APIRouter(tags=["site"])
 

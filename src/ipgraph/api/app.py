@@ -18,6 +18,7 @@ from ipgraph.api import (
     graph_store,
     progress,
     queries,
+    report_pages,
     reports,
     resources,
     revalidation_page,
@@ -27,8 +28,10 @@ from ipgraph.api import (
 from ipgraph.api.error_pages import install_error_pages
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import RETRY_AFTER_SECONDS, install_problem_handlers
+from ipgraph.api.query_responses import TRUNCATED_HEADER
 from ipgraph.api.report_access import report_service
 from ipgraph.api.security_headers import SecurityHeadersMiddleware
+from ipgraph.api.static_files import mount_static
 from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import forbid_engine_fetching
@@ -74,10 +77,11 @@ def create_app(
     app.include_router(resources.router)
     app.include_router(dataset.router)
     app.include_router(site.router)
-    site.mount_static(app, settings)
+    mount_static(app)
     app.include_router(queries.router)
     app.include_router(progress.router)
     app.include_router(revalidation_page.router)
+    app.include_router(report_pages.router)
     app.include_router(reports.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
@@ -91,7 +95,7 @@ def create_app(
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
         allow_headers=["Accept", "Authorization", "Content-Type"],
-        expose_headers=["Location", "Retry-After", sparql.TRUNCATED_HEADER],
+        expose_headers=["Location", "Retry-After", TRUNCATED_HEADER],
         max_age=600,
     )
     # Links may follow the request's host (ipgraph.api.public_urls), so only the operator's names are accepted:

@@ -14,19 +14,11 @@ from fastapi import APIRouter, Request
 from rdflib import URIRef
 from starlette.responses import Response
 
+from ipgraph.api.conditional import not_modified, store_state, validators
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.documents import DOCUMENT_FORMATS, HTML, choose_document_format, not_acceptable, serialise_graph
 from ipgraph.api.problems import problem_response
-from ipgraph.api.resources import (
-    DOCUMENT_FORMATS,
-    HTML,
-    choose_format,
-    dataset_links,
-    not_acceptable,
-    not_modified,
-    serialise_graph,
-    store_state,
-    validators,
-)
+from ipgraph.api.public_urls import dataset_links
 from ipgraph.formats import format_by_name
 from ipgraph.publish.dataset import describe_dataset, graph_title
 from ipgraph.publish.dumps import (
@@ -82,7 +74,7 @@ def void_description(request: Request, settings: SettingsDep, store: StoreDep, f
     if format is not None and format != HTML.name and format_by_name(format, DOCUMENT_FORMATS) is None:
         names = ", ".join(f.name for f in DOCUMENT_FORMATS)
         return problem_response(400, f"query parameter format={format!r} is not one of: {names}")
-    fmt = choose_format(request, format, DOCUMENT_FORMATS)
+    fmt = choose_document_format(request, format, DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable()
     state = store_state(request, store)
@@ -139,4 +131,3 @@ def dump_file(path: str, request: Request, settings: SettingsDep, store: StoreDe
     data = cache.get(store, state.digest, wanted, graph)
     media_type = GZIP_MEDIA_TYPE if wanted.compressed else wanted.fmt.content_type()
     return Response(data, media_type=media_type, headers=headers)
-

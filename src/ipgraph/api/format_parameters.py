@@ -69,6 +69,22 @@ def choose_answer_format(values: Sequence[str], accept: str | None, offers: Sequ
     return chosen
 
 
+def choose_format(format_name: str | None, accept: str | None, offers: Sequence[Format]) -> Format:
+    """One ``?format=`` name wins over ``Accept``: 400 for a name this answer does not come in, 406 when nothing
+    acceptable is offered (the routers whose clients send one name, not SPARQLWrapper's several)."""
+    if format_name:
+        chosen = format_by_name(format_name, offers)
+        if chosen is None:
+            names = ", ".join(offer.name for offer in offers)
+            raise InputError(f"unknown format {format_name!r} for this answer; choose one of: {names}")
+        return chosen
+    chosen = negotiate(accept, offers)
+    if chosen is None:
+        types = ", ".join(offer.media_type for offer in offers)
+        raise NotAcceptableError(f"no acceptable format in Accept: {accept!r}; this answer is available as {types}")
+    return chosen
+
+
 def _resolve(value: str, offers: Sequence[Format]) -> Format | None:
     """A name, media type or extension; a comma-separated list of media types is read as an ``Accept`` list."""
     if "," in value:

@@ -24,8 +24,8 @@ from starlette.responses import Response
 
 from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import has_body, read_body
+from ipgraph.api.format_parameters import choose_format
 from ipgraph.api.public_urls import own_root
-from ipgraph.api.sparql import choose_format
 from ipgraph.errors import InputError, NotFoundError
 from ipgraph.formats import GRAPH_FORMATS, MULTIPART_FORM_MEDIA_TYPE, parse_media_type
 from ipgraph.rdf_input import parse_graph

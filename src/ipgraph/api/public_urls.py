@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from ipgraph.publish.dataset import DatasetLinks
 from ipgraph.settings import Settings
 
 #: Listening on every interface says nothing about the name clients use; the loopback name is the honest default.
@@ -44,3 +45,14 @@ def relative_iri_base(settings: Settings) -> str:
     """The base of relative IRIs in queries and updates: the SPARQL endpoint at :func:`own_root` (SPARQL 1.1
     Protocol §2.1.1 lets the base be the service endpoint), so what an update stores never depends on Host."""
     return own_root(settings) + "sparql"
+
+
+def endpoint_url(request: Request, settings: Settings) -> str:
+    """The SPARQL endpoint's URL as the Service Description names it: :func:`public_root` + ``sparql`` (relative
+    IRIs in queries use :func:`relative_iri_base`, which never follows the request)."""
+    return public_root(request, settings) + "sparql"
+
+
+def dataset_links(request: Request, settings: Settings) -> DatasetLinks:
+    """Links to this service's own pages and dumps: ``public_url`` when set, else the request's root."""
+    return DatasetLinks(public_root(request, settings), settings.base_iri)

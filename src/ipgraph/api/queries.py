@@ -11,9 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.format_parameters import choose_format
 from ipgraph.api.public_urls import public_root
+from ipgraph.api.query_responses import outcome_response
 from ipgraph.api.question_page import download_stem, question_page
-from ipgraph.api.sparql import choose_format, outcome_response
 from ipgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, accepts_html, negotiate
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.publish.result_view import TABLE_PARAMETERS, download_extension

@@ -18,14 +18,13 @@ from starlette.responses import Response
 
 from ipgraph.api.answers import answer_for_page, failure
 from ipgraph.api.public_urls import relative_iri_base
-from ipgraph.api.site import example_text
-from ipgraph.api.sparql import guard_policy
+from ipgraph.api.query_policy import guard_policy
 from ipgraph.errors import InputError
 from ipgraph.publish.question_form import build_form, current_values
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.publish.result_view import TableRequest, download_links, view_table
 from ipgraph.publish.results import GraphAnswer, QueryFailure, ResultTable
-from ipgraph.queries import CannedQuery
+from ipgraph.queries import CannedQuery, example_text
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 

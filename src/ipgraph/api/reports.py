@@ -23,12 +23,11 @@ from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from ipgraph.api import report_pages
 from ipgraph.api.body import read_body
+from ipgraph.api.format_parameters import choose_format
 from ipgraph.api.problems import problem_response
 from ipgraph.api.report_access import authenticate, report_service, run_limited
-from ipgraph.api.report_pages import list_page, outcome_page, version_page
-from ipgraph.api.sparql import choose_format
+from ipgraph.api.report_views import list_page, outcome_page, version_page, workbook_document, workbook_of
 from ipgraph.errors import PermissionDeniedError
 from ipgraph.formats import (
     JSON_LD,
@@ -52,7 +51,6 @@ from ipgraph.settings import Settings
 from ipgraph.vocab import PREFIXES
 
 router = APIRouter(tags=["reports"])
-router.include_router(report_pages.router)
 
 JSON = Format("json", "application/json", "results", (".json",))
 CSV = Format("csv", "text/csv", "results", (".csv",))
@@ -151,7 +149,7 @@ def _version_response(
     if format_name == "xlsx" or parse_media_type(request.headers.get("accept"))[0] == XLSX_MEDIA_TYPE:
         found = archive.find(key, version)
         name = f"bao-cao-{key.slug}-{key.year}-v{found.version}.xlsx"
-        return report_pages.workbook_of(request, archive.read(found), name)
+        return workbook_of(request, archive.read(found), name)
     chosen = choose_format(format_name, request.headers.get("accept"), VERSION_FORMATS)
     stored = archive.find(key, version)
     headers = {"Vary": "Accept", "Link": f'<{stored.report}>; rel="describes"'}
@@ -224,5 +222,5 @@ def _content_type(request: Request) -> str:
 async def _document(request: Request, body: bytes) -> tuple[bytes, str]:
     """The body as sent, or an Excel workbook (its media type) turned into the report's Turtle first."""
     if parse_media_type(_content_type(request))[0] == XLSX_MEDIA_TYPE:
-        return await run_in_threadpool(report_pages.workbook_document, request, body), TURTLE.media_type
+        return await run_in_threadpool(workbook_document, request, body), TURTLE.media_type
     return body, _content_type(request)

@@ -9,20 +9,24 @@ caches can revalidate with a conditional GET.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
-
 from fastapi import APIRouter, Request
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from starlette.responses import RedirectResponse, Response
 
+from ipgraph.api.conditional import not_modified, store_state, validators
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.documents import (
+    DOCUMENT_FORMATS,
+    HTML,
+    choose_document_format,
+    not_acceptable,
+    serialise_graph,
+)
 from ipgraph.api.problems import problem_response
-from ipgraph.api.public_urls import public_root
-from ipgraph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format, format_by_name, negotiate
-from ipgraph.publish.dataset import DatasetLinks, add_graph_description
+from ipgraph.api.public_urls import dataset_links
+from ipgraph.formats import negotiate
+from ipgraph.publish.dataset import add_graph_description
 from ipgraph.publish.describe import bind_prefixes, describe_resource, resource_exists
-from ipgraph.publish.freshness import FreshnessTracker, StoreState, is_not_modified
 from ipgraph.publish.locations import EXTENSIONS, document_path, document_request, iri_for_path
 from ipgraph.publish.ontology_doc import document_ontology
 from ipgraph.publish.rendering import HTML_VARY, render_page, request_language
@@ -32,60 +36,7 @@ from ipgraph.store.base import Store
 
 router = APIRouter(tags=["linked data"])
 
-#: The HTML page of a document, offered first so browsers and ``Accept: */*`` get it.
-HTML = Format("html", "text/html", "graph", (".html",))
-#: What a document is offered as, the server's preference first.
-DOCUMENT_FORMATS: tuple[Format, ...] = (HTML, TURTLE, JSON_LD, RDF_XML, N_TRIPLES)
 _EXTENSION_OF = {name: extension for extension, name in EXTENSIONS.items()}
-_TRACKER_LOCK = threading.Lock()
-
-
-def dataset_links(request: Request, settings: Settings) -> DatasetLinks:
-    """Links to this service's own pages and dumps: ``public_url`` when set, else the request's root."""
-    return DatasetLinks(public_root(request, settings), settings.base_iri)
-
-
-def store_state(request: Request, store: Store) -> StoreState:
-    """The store's current state, observed through the application's one :class:`FreshnessTracker`."""
-    with _TRACKER_LOCK:
-        tracker: FreshnessTracker | None = getattr(request.app.state, "freshness", None)
-        if tracker is None:
-            tracker = FreshnessTracker()
-            request.app.state.freshness = tracker
-    return tracker.observe(store)
-
-
-def validators(state: StoreState, variant: str) -> dict[str, str]:
-    """``ETag`` and ``Last-Modified`` headers for one representation in ``state``."""
-    return {"ETag": state.etag(variant), "Last-Modified": state.last_modified}
-
-
-def not_modified(request: Request, headers: dict[str, str], state: StoreState) -> Response | None:
-    """A 304 answer when the request's validators still match (RFC 9110 §15.4.5), else ``None``."""
-    if is_not_modified(
-        state, headers["ETag"], request.headers.get("if-none-match"), request.headers.get("if-modified-since")
-    ):
-        return Response(status_code=304, headers=headers)
-    return None
-
-
-def choose_format(request: Request, explicit: str | None, offers: Sequence[Format]) -> Format | None:
-    """The extension's format when given, else the negotiated one (``None``: 406)."""
-    if explicit is not None:
-        return format_by_name(explicit, offers) or (HTML if explicit == "html" else None)
-    return negotiate(request.headers.get("accept"), offers)
-
-
-def serialise_graph(graph: Graph, fmt: Format) -> bytes:
-    """``graph`` in an RDF format, as bytes."""
-    data = graph.serialize(format=fmt.rdflib_name or fmt.name, encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode()
-
-
-def not_acceptable() -> Response:
-    """406 as problem details, listing what a document can be had as (RFC 9110 §15.5.7)."""
-    offered = ", ".join(f.media_type for f in DOCUMENT_FORMATS)
-    return problem_response(406, f"this document is offered as {offered}", headers={"Vary": "Accept"})
 
 
 def not_found(request: Request, iri: str) -> Response:
@@ -133,7 +84,7 @@ def dereference_graph(path: str, request: Request, settings: SettingsDep, store:
 def resource_document(path: str, request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     """The description of ``{base}{path}`` as HTML or RDF (``Accept`` or an extension: .html .ttl .jsonld .rdf .nt)."""
     wanted = document_request(settings.base_iri, path)
-    fmt = choose_format(request, wanted.format_name, DOCUMENT_FORMATS)
+    fmt = choose_document_format(request, wanted.format_name, DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable()
     state = store_state(request, store)
@@ -178,7 +129,7 @@ def ontology_file(extension: str, request: Request, settings: SettingsDep, store
 
 
 def _ontology(request: Request, settings: Settings, store: Store, explicit: str | None) -> Response:
-    fmt = choose_format(request, explicit, DOCUMENT_FORMATS)
+    fmt = choose_document_format(request, explicit, DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable()
     ontology_iri = URIRef(settings.base_iri + "def")

@@ -7,20 +7,19 @@ script, bundled from npm packages into ``ipgraph/static`` (``make web``) and ser
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.staticfiles import StaticFiles
+from fastapi import APIRouter, Request
 from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.answers import Answer, answer_for_page, label_lookup
+from ipgraph.api.conditional import store_state
 from ipgraph.api.deps import SettingsDep, StoreDep
 from ipgraph.api.public_urls import relative_iri_base
-from ipgraph.api.resources import store_state
-from ipgraph.api.sparql import guard_policy
+from ipgraph.api.query_policy import guard_policy
+from ipgraph.api.static_files import EDITOR_BUNDLE
 from ipgraph.publish.catalogue import list_concepts, list_members
 from ipgraph.publish.describe import fetch_values
 from ipgraph.publish.i18n import Language
@@ -36,7 +35,7 @@ from ipgraph.publish.result_view import (
     view_table,
 )
 from ipgraph.publish.results import GraphAnswer, QueryFailure, ResultTable
-from ipgraph.queries import CannedQuery
+from ipgraph.queries import CannedQuery, example_text
 from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
@@ -44,9 +43,6 @@ from ipgraph.vocab import IPG, IPR, PREFIXES
 
 router = APIRouter(tags=["site"])
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-#: The query editor, bundled by ``make web`` from ``web/`` (a build artefact, not in git).
-EDITOR_BUNDLE = STATIC_DIR / "query-editor.js"
 PLAN = IPR["plan-160-kh-ubnd-2021"]
 _SEARCH_LOCK = threading.Lock()
 #: Most hits a search counts (the index ranks them; a reader pages through them).
@@ -58,11 +54,6 @@ PAGE_FORMAT = "html"
 QUERY_PAGE_FORMATS = tuple(
     (name, title, extension.lstrip(".")) for name, title, extension in TABLE_DOWNLOADS + GRAPH_DOWNLOADS
 )
-
-
-def mount_static(app: FastAPI, settings: Settings) -> None:
-    """Serve ``ipgraph/static`` (style sheets and the editor bundle) at ``/static``."""
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 
 @router.get("/", include_in_schema=False)
@@ -203,16 +194,6 @@ def query_answer(
     if not isinstance(answer, QueryFailure):
         links = download_links(isinstance(answer, GraphAnswer), "/sparql", query_items, "ipgraph-query")
     return answer, view, links
-
-
-def example_text(query: CannedQuery) -> str:
-    """A canned query as it runs by hand: its parameters' defaults bound in a trailing ``VALUES`` block."""
-    bound = [(p.name, p.parse(p.default)) for p in query.parameters if p.default is not None]
-    if not bound:
-        return query.text
-    names = " ".join(f"?{name}" for name, _ in bound)
-    values = " ".join(term.n3() for _, term in bound)
-    return query.text.rstrip() + f"\nVALUES ({names}) {{ ({values}) }}\n"
 
 
 def default_query() -> str:

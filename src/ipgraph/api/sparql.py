@@ -16,7 +16,6 @@ pool, so a slow query never blocks the event loop.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,7 +30,9 @@ from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
 from ipgraph.api.format_parameters import choose_answer_format, format_values
 from ipgraph.api.problems import HttpStatusError
-from ipgraph.api.public_urls import public_root, relative_iri_base
+from ipgraph.api.public_urls import endpoint_url, relative_iri_base
+from ipgraph.api.query_policy import guard_policy
+from ipgraph.api.query_responses import outcome_response
 from ipgraph.errors import InputError, QuerySyntaxError
 from ipgraph.formats import (
     ASK_FORMATS,
@@ -39,32 +40,23 @@ from ipgraph.formats import (
     FORM_MEDIA_TYPE,
     GRAPH_FORMATS,
     RESULT_FORMATS,
-    SPARQL_JSON,
     SPARQL_QUERY_MEDIA_TYPE,
     SPARQL_UPDATE_MEDIA_TYPE,
-    Format,
-    NotAcceptableError,
-    format_by_name,
-    format_for_media_type,
-    negotiate,
     parse_media_type,
 )
 from ipgraph.service_description import describe_service
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import (
-    GuardPolicy,
     check_query,
     check_update,
     locate_syntax_error,
     tolerate_clear_of_empty_graphs,
 )
-from ipgraph.store.base import QueryOutcome, QueryRequest, Store, UpdateRequest
+from ipgraph.store.base import QueryRequest, Store, UpdateRequest
 from ipgraph.store.sparql_text import position_in_caller_text
 
 router = APIRouter(tags=["sparql"])
 
-#: Response header saying the row limit cut the result.
-TRUNCATED_HEADER = "X-Ipgraph-Truncated"
 #: Longest query or update accepted. The fetch guard parses the whole text with rdflib's grammar, at about
 #: 15 µs per character on one core, uninterruptibly: this bounds that to a couple of seconds per request.
 MAX_REQUEST_CHARACTERS = 128 * 1024
@@ -193,36 +185,6 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
     )
 
 
-def endpoint_url(request: Request, settings: Settings) -> str:
-    """This endpoint's URL as the Service Description names it: from ``public_url`` when set, else from the
-    request's trusted root (see :mod:`ipgraph.api.public_urls`; relative IRIs use :func:`relative_iri_base`)."""
-    return public_root(request, settings) + "sparql"
-
-
-def guard_policy(settings: Settings, store: Store) -> GuardPolicy:
-    """The guard's view of this service: the operator's allow-list and the store's named graphs."""
-    return GuardPolicy(
-        allowed_iris=frozenset(settings.allowed_service_endpoints),
-        store_graphs=lambda: frozenset(str(name) for name in store.existing_graphs()),
-        refuse_fetches=settings.fetch_guard,
-    )
-
-
-def choose_format(format_name: str | None, accept: str | None, offers: tuple[Format, ...]) -> Format:
-    """``?format=`` wins over ``Accept``; 400 for an unknown name, 406 when nothing acceptable is offered."""
-    if format_name:
-        chosen = format_by_name(format_name, offers)
-        if chosen is None:
-            names = ", ".join(offer.name for offer in offers)
-            raise InputError(f"unknown format {format_name!r} for this answer; choose one of: {names}")
-        return chosen
-    chosen = negotiate(accept, offers)
-    if chosen is None:
-        types = ", ".join(offer.media_type for offer in offers)
-        raise NotAcceptableError(f"no acceptable format in Accept: {accept!r}; this answer is available as {types}")
-    return chosen
-
-
 def _answer(request: Request, protocol: ProtocolRequest) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
@@ -250,21 +212,6 @@ def _answer(request: Request, protocol: ProtocolRequest) -> Response:
     except QuerySyntaxError as error:  # the guard does not parse: the engine's error, in the caller's lines
         raise locate_syntax_error(protocol.text, error) from None
     return outcome_response(outcome)
-
-
-def outcome_response(outcome: QueryOutcome) -> Response:
-    """The HTTP answer for a query outcome: its format's Content-Type, ``Vary`` and the truncation marks."""
-    served = format_for_media_type(outcome.media_type, RESULT_FORMATS + GRAPH_FORMATS)
-    content_type = served.content_type() if served is not None else outcome.media_type
-    headers = {"Vary": "Accept"}
-    body = outcome.body
-    if outcome.truncated:
-        headers[TRUNCATED_HEADER] = "true"
-        if served is SPARQL_JSON:
-            document = json.loads(body)
-            document["truncated"] = True
-            body = json.dumps(document, ensure_ascii=False).encode("utf-8")
-    return Response(body, media_type=content_type, headers=headers)
 
 
 def _apply(request: Request, protocol: ProtocolRequest) -> Response:
@@ -310,4 +257,3 @@ def _describe(request: Request, format_names: tuple[str, ...]) -> Response:
     )
     body = description.serialize(format=chosen.rdflib_name or "turtle", encoding="utf-8")
     return Response(body, media_type=chosen.content_type(), headers={"Vary": "Accept"})
-
