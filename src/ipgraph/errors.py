@@ -1,6 +1,41 @@
-"""The exception tree of ipgraph; every error a user can cause is one of these, with a message that says what to fix."""
+"""The exception tree of ipgraph; every error a user can cause is one of these, with a message that says what to fix.
+
+::
+
+    IpgraphError
+    ├── SettingsError
+    ├── InputError
+    │   ├── QuerySyntaxError
+    │   ├── RdfSyntaxError
+    │   ├── ForbiddenFetchError
+    │   ├── UnsupportedMediaTypeError
+    │   ├── NotAcceptableError
+    │   └── WorkbookError
+    ├── QueryTimeoutError
+    ├── QueryMemoryError
+    ├── StoreUnavailableError
+    ├── NotFoundError
+    ├── AuthenticationError
+    ├── PermissionDeniedError
+    ├── ValidationFailedError
+    │   └── ReportRejectedError
+    ├── ValidationBusyError
+    ├── ValidationTimeoutError
+    ├── UnsupportedShapeError
+    ├── RevalidationError
+    ├── ReasonerUnavailableError
+    └── HttpStatusError
+
+:mod:`ipgraph.api.problems` maps them to HTTP statuses and problem details.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ipgraph.reports.validation import ValidationOutcome
 
 
 class IpgraphError(Exception):
@@ -36,6 +71,26 @@ class ForbiddenFetchError(InputError):
     the operator has not allowed ipgraph to fetch."""
 
 
+class UnsupportedMediaTypeError(InputError):
+    """A request body's ``Content-Type`` is missing or not one this operation reads (HTTP 415)."""
+
+
+class NotAcceptableError(InputError):
+    """No format the client accepts can carry this answer (HTTP 406)."""
+
+
+class WorkbookError(InputError):
+    """An uploaded workbook cannot be read; the message (English) and ``message_vi`` say where and why."""
+
+    def __init__(self, message_en: str, message_vi: str) -> None:
+        super().__init__(message_en)
+        self.message_vi = message_vi
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return self.message_vi if lang == "vi" else str(self)
+
+
 class QueryTimeoutError(IpgraphError):
     """A query or update ran past its deadline and was stopped."""
 
@@ -62,3 +117,40 @@ class PermissionDeniedError(IpgraphError):
 
 class ValidationFailedError(IpgraphError):
     """A report does not conform to its shapes; carries the validation result for the response."""
+
+
+class ReportRejectedError(ValidationFailedError):
+    """The report does not conform; ``outcome`` says why. Nothing was stored."""
+
+    def __init__(self, outcome: ValidationOutcome) -> None:
+        super().__init__("the report does not conform to the report shapes; nothing was stored")
+        self.outcome = outcome
+
+
+class ValidationBusyError(IpgraphError):
+    """Every validation slot stayed taken for as long as a request may wait (503, try again later)."""
+
+
+class ValidationTimeoutError(IpgraphError):
+    """Parsing and validating one report took longer than ``validation_timeout``."""
+
+
+class UnsupportedShapeError(IpgraphError):
+    """A shape or query construct the compiler cannot translate exactly; re-validation refuses to run."""
+
+
+class RevalidationError(IpgraphError):
+    """Re-validation cannot give exact answers for this data (never a silent partial answer)."""
+
+
+class ReasonerUnavailableError(IpgraphError):
+    """No Java runtime was found to run HermiT."""
+
+
+class HttpStatusError(IpgraphError):
+    """A protocol-level refusal with its own status (405 wrong method, 413 body too large, …)."""
+
+    def __init__(self, status: int, detail: str, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.headers = dict(headers or {})

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
 
-from ipgraph.errors import InputError
-
 FormatKind = Literal["results", "graph", "dataset"]
 #: https://www.w3.org/ns/formats/ names every format below.
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
@@ -268,11 +266,3 @@ def format_for_path(path: str | PurePath, offers: Iterable[Format] = INPUT_FORMA
         if suffix in offer.extensions:
             return offer
     return None
-
-
-class UnsupportedMediaTypeError(InputError):
-    """A request body's ``Content-Type`` is missing or not one this operation reads (HTTP 415)."""
-
-
-class NotAcceptableError(InputError):
-    """No format the client accepts can carry this answer (HTTP 406)."""

@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from ipgraph.errors import ForbiddenFetchError, InputError, RdfSyntaxError
+from ipgraph.errors import ForbiddenFetchError, InputError, RdfSyntaxError, UnsupportedMediaTypeError
 from ipgraph.formats import (
     GRAPH_FORMATS,
     JSON_LD,
@@ -29,7 +29,6 @@ from ipgraph.formats import (
     N_TRIPLES,
     RDF_XML,
     Format,
-    UnsupportedMediaTypeError,
     format_for_media_type,
     parse_media_type,
 )

@@ -18,7 +18,7 @@ import owlready2
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ipgraph.errors import IpgraphError
+from ipgraph.errors import IpgraphError, ReasonerUnavailableError
 from ipgraph.vocab import PREFIXES
 
 #: Where ``ipgraph reason`` writes the inferred graph, loaded into its own named graph.
@@ -26,10 +26,6 @@ INFERRED_FILE = "inferred.ttl"
 
 _OWL_BUILTINS = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
 _LOCK = threading.Lock()  # owlready2's module-level state is not safe to share between threads
-
-
-class ReasonerUnavailableError(IpgraphError):
-    """No Java runtime was found to run HermiT."""
 
 
 @dataclass(frozen=True)

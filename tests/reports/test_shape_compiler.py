@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from ipgraph.errors import UnsupportedShapeError
 from ipgraph.reports.shape_compiler import DataProfile, compile_shapes
-from ipgraph.reports.sparql_rewrite import MAX_DEPTH, UnsupportedShapeError, rewrite_select
+from ipgraph.reports.sparql_rewrite import MAX_DEPTH, rewrite_select
 
 PROJECT = Path(__file__).resolve().parents[2]
 SHAPES = (PROJECT / "shapes" / "report.shapes.ttl").read_text(encoding="utf-8")

@@ -13,8 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, SH
 
-from ipgraph.errors import ForbiddenFetchError, RdfSyntaxError
-from ipgraph.formats import UnsupportedMediaTypeError
+from ipgraph.errors import ForbiddenFetchError, RdfSyntaxError, UnsupportedMediaTypeError
 from ipgraph.reports.validation import ReportValidator, ValidationOutcome, parse_report
 from ipgraph.vocab import IPG
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from ipgraph.api.problems import HttpStatusError
-from ipgraph.errors import InputError
+from ipgraph.errors import HttpStatusError, InputError
 from ipgraph.formats import parse_media_type
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ipgraph.errors import InputError
-from ipgraph.formats import ALL_FORMATS, Format, NotAcceptableError, format_by_name, negotiate
+from ipgraph.errors import InputError, NotAcceptableError
+from ipgraph.formats import ALL_FORMATS, Format, format_by_name, negotiate
 
 #: The parameters clients name an answer format with: ipgraph's and browsers' ``format``, Jena's ``output``,
 #: and ``results`` (SPARQLWrapper sends all three).

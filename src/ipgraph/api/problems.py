@@ -21,8 +21,10 @@ from starlette.responses import Response
 from ipgraph.errors import (
     AuthenticationError,
     ForbiddenFetchError,
+    HttpStatusError,
     InputError,
     IpgraphError,
+    NotAcceptableError,
     NotFoundError,
     PermissionDeniedError,
     QueryMemoryError,
@@ -31,23 +33,15 @@ from ipgraph.errors import (
     RdfSyntaxError,
     SettingsError,
     StoreUnavailableError,
+    UnsupportedMediaTypeError,
     ValidationFailedError,
 )
-from ipgraph.formats import PROBLEM_JSON_MEDIA_TYPE, NotAcceptableError, UnsupportedMediaTypeError
+from ipgraph.formats import PROBLEM_JSON_MEDIA_TYPE
 
 logger = logging.getLogger(__name__)
 
 #: Seconds a client is asked to wait after a 503 (deadline or store unavailable).
 RETRY_AFTER_SECONDS = 5
-
-
-class HttpStatusError(IpgraphError):
-    """A protocol-level refusal with its own status (405 wrong method, 413 body too large, …)."""
-
-    def __init__(self, status: int, detail: str, *, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.headers = dict(headers or {})
 
 
 # Most specific first: the first matching class decides the status.

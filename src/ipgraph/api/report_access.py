@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from rdflib import URIRef
 
 from ipgraph.api.auth import bearer_token
-from ipgraph.api.problems import RETRY_AFTER_SECONDS, HttpStatusError
-from ipgraph.errors import AuthenticationError
-from ipgraph.reports.submission import ReportService, ValidationBusyError, ValidationTimeoutError
+from ipgraph.api.problems import RETRY_AFTER_SECONDS
+from ipgraph.errors import AuthenticationError, HttpStatusError, ValidationBusyError, ValidationTimeoutError
+from ipgraph.reports.submission import ReportService
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
 

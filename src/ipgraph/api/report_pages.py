@@ -18,7 +18,7 @@ from ipgraph.api.body import read_body
 from ipgraph.api.problems import error_response
 from ipgraph.api.report_access import authenticate, report_service, run_limited
 from ipgraph.api.report_views import expand_name, form_model, local_time, page_text
-from ipgraph.errors import InputError, IpgraphError, PermissionDeniedError
+from ipgraph.errors import InputError, IpgraphError, PermissionDeniedError, ReportRejectedError, WorkbookError
 from ipgraph.formats import FORM_MEDIA_TYPE, MULTIPART_FORM_MEDIA_TYPE, format_for_path, parse_media_type
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.reports.form_input import values_to_graph
@@ -29,9 +29,9 @@ from ipgraph.reports.parsing import REPORT_FORMATS
 from ipgraph.reports.rdf_lines import line_text, subject_lines
 from ipgraph.reports.rendering import outcome_to_html
 from ipgraph.reports.storage import FIRST_YEAR, LAST_YEAR, organisation_from_text, organisation_slug
-from ipgraph.reports.submission import Checked, ReportRejectedError
+from ipgraph.reports.submission import Checked
 from ipgraph.reports.workbook import XLSX_MEDIA_TYPE, write_workbook
-from ipgraph.reports.workbook_input import WorkbookError, read_workbook
+from ipgraph.reports.workbook_input import read_workbook
 from ipgraph.settings import Settings
 
 router = APIRouter(tags=["reports"])

@@ -28,7 +28,7 @@ from ipgraph.api.format_parameters import choose_format
 from ipgraph.api.problems import problem_response
 from ipgraph.api.report_access import authenticate, report_service, run_limited
 from ipgraph.api.report_views import list_page, outcome_page, version_page, workbook_document, workbook_of
-from ipgraph.errors import PermissionDeniedError
+from ipgraph.errors import PermissionDeniedError, ReportRejectedError
 from ipgraph.formats import (
     JSON_LD,
     N_TRIPLES,
@@ -41,10 +41,7 @@ from ipgraph.formats import (
 from ipgraph.reports.receipts import Receipt, report_path, version_json
 from ipgraph.reports.rendering import outcome_to_csv, outcome_to_json, outcome_to_rdf
 from ipgraph.reports.storage import ReportKey, check_year, organisation_from_text, registry_entry
-from ipgraph.reports.submission import (
-    Checked,
-    ReportRejectedError,
-)
+from ipgraph.reports.submission import Checked
 from ipgraph.reports.validation import ValidationOutcome
 from ipgraph.reports.workbook import XLSX_MEDIA_TYPE
 from ipgraph.settings import Settings

@@ -29,11 +29,10 @@ from starlette.responses import Response
 from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
 from ipgraph.api.format_parameters import choose_answer_format, format_values
-from ipgraph.api.problems import HttpStatusError
 from ipgraph.api.public_urls import endpoint_url, relative_iri_base
 from ipgraph.api.query_policy import guard_policy
 from ipgraph.api.query_responses import outcome_response
-from ipgraph.errors import InputError, QuerySyntaxError
+from ipgraph.errors import HttpStatusError, InputError, QuerySyntaxError
 from ipgraph.formats import (
     ASK_FORMATS,
     DESCRIPTION_FORMATS,

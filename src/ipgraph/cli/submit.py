@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ipgraph.cli import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE
-from ipgraph.errors import AuthenticationError, InputError
+from ipgraph.errors import AuthenticationError, InputError, ReportRejectedError
 from ipgraph.formats import format_by_name, format_for_path
 from ipgraph.reports.parsing import REPORT_FORMATS
 from ipgraph.reports.rendering import outcome_to_json
-from ipgraph.reports.submission import ReportRejectedError, ReportService
+from ipgraph.reports.submission import ReportService
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.reports.workbook import XLSX_MEDIA_TYPE
 from ipgraph.settings import Settings

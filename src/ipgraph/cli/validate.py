@@ -109,10 +109,11 @@ def format_text(outcome: ValidationOutcome, lang: str = "en", where: Callable[[I
 
 def _read_workbook(path: Path, project_dir: Path, lang: str) -> tuple[Graph, Callable[[Issue], str]]:
     """A filled workbook as the report graph, and where each finding's cell is (``Chỉ tiêu!D7 — label``)."""
+    from ipgraph.errors import WorkbookError
     from ipgraph.reports.form_input import values_to_graph
     from ipgraph.reports.form_model import load_form_model
     from ipgraph.reports.form_view import field_title
-    from ipgraph.reports.workbook_input import WorkbookError, read_workbook
+    from ipgraph.reports.workbook_input import read_workbook
 
     try:
         body = path.read_bytes()

@@ -9,16 +9,8 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from ipgraph.formats import (
-    JSON_LD,
-    N_TRIPLES,
-    RDF_XML,
-    TURTLE,
-    Format,
-    UnsupportedMediaTypeError,
-    format_for_media_type,
-    parse_media_type,
-)
+from ipgraph.errors import UnsupportedMediaTypeError
+from ipgraph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format, format_for_media_type, parse_media_type
 from ipgraph.rdf_input import parse_graph
 
 #: The formats a report may be uploaded in.
@@ -32,7 +24,7 @@ def parse_report(body: bytes, media_type: str) -> Graph:
 
     Raises :class:`ipgraph.errors.RdfSyntaxError` (with line and column where known) for malformed input,
     :class:`ipgraph.errors.ForbiddenFetchError` for anything that would fetch, and
-    :class:`ipgraph.formats.UnsupportedMediaTypeError` for a format that cannot carry a report.
+    :class:`ipgraph.errors.UnsupportedMediaTypeError` for a format that cannot carry a report.
 
     >>> graph = parse_report(b'<urn:r> a <https://w3id.org/ipgraph/def#AnnualReport> .', "text/turtle")
     >>> len(graph)

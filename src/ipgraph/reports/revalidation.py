@@ -29,18 +29,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Identifier, Node
 
-from ipgraph.errors import IpgraphError
+from ipgraph.errors import RevalidationError, UnsupportedShapeError
 from ipgraph.reports.issues import Issue, MessageTemplates, issues_from_results
 from ipgraph.reports.shape_compiler import FOCUS_LINK, CompiledCheck, CompiledShapes, DataProfile, compile_shapes
-from ipgraph.reports.sparql_rewrite import GRAPH_VARIABLE, UnsupportedShapeError
+from ipgraph.reports.sparql_rewrite import GRAPH_VARIABLE
 from ipgraph.reports.storage import VERSIONS_QUERY, StoredVersion, versions_from_rows
 from ipgraph.reports.validation import PLAN_FILES, SHAPES_FILES, plan_context
 from ipgraph.store.base import Store
 from ipgraph.store.terms import from_ox, to_ox, to_ox_named_node
-
-
-class RevalidationError(IpgraphError):
-    """Re-validation cannot give exact answers for this data (never a silent partial answer)."""
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from ipgraph.reports.sparql_rewrite import (
-    GRAPH_VARIABLE,
-    Path,
-    Rewriter,
-    UnsupportedShapeError,
-    graph_pattern,
-    rewrite_select,
-)
+from ipgraph.errors import UnsupportedShapeError
+from ipgraph.reports.sparql_rewrite import GRAPH_VARIABLE, Path, Rewriter, graph_pattern, rewrite_select
 
 G = f"?{GRAPH_VARIABLE}"
 #: Where focus sets are kept in the re-validation dataset (names no stored graph can have).

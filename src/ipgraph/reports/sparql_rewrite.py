@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ipgraph.errors import IpgraphError
+from ipgraph.errors import UnsupportedShapeError
 
 #: How deep groups may nest in a constraint's query (Python's recursion stays far below its limit).
 MAX_DEPTH = 64
@@ -31,10 +31,6 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 #: Whether one side (the reports, the plan) may hold triples with this predicate and object (both as SPARQL text).
 Side = Callable[[str, str], bool]
-
-
-class UnsupportedShapeError(IpgraphError):
-    """A shape or query construct the compiler cannot translate exactly; re-validation refuses to run."""
 
 
 _TOKEN = re.compile(

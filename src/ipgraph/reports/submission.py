@@ -25,7 +25,7 @@ from typing import TypeVar
 from rdflib import Graph, URIRef
 from rdflib.term import Literal, Node
 
-from ipgraph.errors import IpgraphError, PermissionDeniedError, ValidationFailedError
+from ipgraph.errors import PermissionDeniedError, ReportRejectedError, ValidationBusyError, ValidationTimeoutError
 from ipgraph.reports.receipts import Receipt, ReceiptJournal
 from ipgraph.reports.storage import (
     ReportArchive,
@@ -43,22 +43,6 @@ from ipgraph.vocab import IPG
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
-
-
-class ValidationBusyError(IpgraphError):
-    """Every validation slot stayed taken for as long as a request may wait (503, try again later)."""
-
-
-class ValidationTimeoutError(IpgraphError):
-    """Parsing and validating one report took longer than ``validation_timeout``."""
-
-
-class ReportRejectedError(ValidationFailedError):
-    """The report does not conform; ``outcome`` says why. Nothing was stored."""
-
-    def __init__(self, outcome: ValidationOutcome) -> None:
-        super().__init__("the report does not conform to the report shapes; nothing was stored")
-        self.outcome = outcome
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from openpyxl import load_workbook
 from rdflib import URIRef
 
-from ipgraph.errors import InputError
+from ipgraph.errors import WorkbookError
 from ipgraph.reports.form_model import FieldSpec, FormModel
 from ipgraph.reports.storage import organisation_slug
 from ipgraph.reports.workbook import DUTIES, INDICATORS, OBSERVATION_COLUMNS, REPORT
@@ -28,18 +28,6 @@ MAX_UNPACKED_BYTES = 8 * 1024 * 1024
 MAX_MEMBERS = 200
 MAX_ROWS = 1000
 MAX_COLUMNS = 30
-
-
-class WorkbookError(InputError):
-    """An uploaded workbook cannot be read; the message (English) and ``message_vi`` say where and why."""
-
-    def __init__(self, message_en: str, message_vi: str) -> None:
-        super().__init__(message_en)
-        self.message_vi = message_vi
-
-    def message(self, lang: str) -> str:
-        """The message in ``lang``."""
-        return self.message_vi if lang == "vi" else str(self)
 
 
 @dataclass(frozen=True)
