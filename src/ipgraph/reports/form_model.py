@@ -7,8 +7,8 @@ against; datatypes from ``sh:datatype``, else the ontology's ``rdfs:range``. Whi
 reports on, the indicators and their units come from the plan. The HTML form, the workbook and the messages
 all read this one description, so a change to a shape changes all three.
 
->>> model = load_form_model(PROJECT)  # doctest: +SKIP
->>> [field.name.en for field in model.fields("person")]  # doctest: +SKIP
+>>> model = load_form_model(PROJECT)  # PROJECT: a checkout of ipgraph
+>>> [field.name.en for field in model.fields("person")]
 ['Full name', 'Position', 'Email or telephone', 'Email', 'Telephone']
 """
 

@@ -6,10 +6,11 @@ slice of the plan the shapes consult, plus the report) and runs pySHACL with SHA
 and no inference, in place, so nothing is cloned. Each thread keeps its own parsed shapes, so calls from
 several worker threads never share pySHACL's caches.
 
->>> from pathlib import Path
->>> validator = ReportValidator.from_project(Path("."))  # doctest: +SKIP
->>> outcome = validator.validate(report_graph)             # doctest: +SKIP
->>> outcome.conforms, [issue.message_en for issue in outcome.issues]  # doctest: +SKIP
+>>> validator = ReportValidator.from_project(PROJECT)  # PROJECT: a checkout of ipgraph
+>>> report = Graph().parse(data="<urn:r> a <https://w3id.org/ipgraph/def#AnnualReport> .", format="turtle")
+>>> outcome = validator.validate(report)
+>>> outcome.conforms, outcome.issues[0].message_en
+(False, 'Report date (dcterms:issued): exactly one is required.')
 """
 
 from __future__ import annotations
