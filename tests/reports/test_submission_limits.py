@@ -19,7 +19,6 @@ from report_factory import report_turtle
 from servers import PROJECT, STARTUP_SECONDS, free_port
 
 from ipgraph.api import create_app
-from ipgraph.api.report_access import report_service
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
 from ipgraph.store.embedded import EmbeddedStore
@@ -77,8 +76,8 @@ def test_read_only_mode_refuses_submissions_but_still_validates(tmp_path: Path, 
 
 def test_saturated_validation_is_503_with_retry_after(tmp_path: Path, embedded_store: EmbeddedStore) -> None:
     app = app_for(tmp_path, embedded_store, max_concurrent_validations=1, validation_timeout=0.5)
-    gate = report_service(app).gate
     with serve(app) as client:
+        gate = app.state.report_service.gate
         assert gate.slots.acquire(timeout=5)  # the one slot is busy with someone else's report
         try:
             busy = client.post("/reports/validate", content=report_turtle(FINANCE, 2027), headers=TURTLE)
@@ -92,8 +91,8 @@ def test_saturated_validation_is_503_with_retry_after(tmp_path: Path, embedded_s
 def test_validation_past_its_time_limit_is_a_clear_503(tmp_path: Path, embedded_store: EmbeddedStore) -> None:
     # No report parses and validates in a millisecond; the limit must stop waiting and say so.
     app = app_for(tmp_path, embedded_store, validation_timeout=0.001)
-    report_service(app).validator  # noqa: B018 - load the shapes before the clock matters
     with serve(app) as client:
+        app.state.report_service.validator  # noqa: B018 - load the shapes before the clock matters
         response = client.post("/reports/validate", content=report_turtle(FINANCE, 2027), headers=TURTLE)
     assert response.status_code == 503
     assert "IPGRAPH_VALIDATION_TIMEOUT" in response.json()["detail"]

@@ -29,10 +29,14 @@ from ipgraph.api.error_pages import install_error_pages
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import RETRY_AFTER_SECONDS, install_problem_handlers
 from ipgraph.api.query_responses import TRUNCATED_HEADER
-from ipgraph.api.report_access import report_service
 from ipgraph.api.security_headers import SecurityHeadersMiddleware
 from ipgraph.api.static_files import mount_static
+from ipgraph.publish.dumps import DumpCache
+from ipgraph.publish.freshness import FreshnessTracker
 from ipgraph.queries import load_canned_queries
+from ipgraph.reports.submission import ReportService
+from ipgraph.reports.tokens import TokenRegistry
+from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import forbid_engine_fetching
 from ipgraph.store.base import Store
@@ -57,6 +61,7 @@ def create_app(
 
         owned = store is None
         app.state.store = open_store(settings) if owned else store
+        _open_app_objects(app, settings)
         if warm_up:
             warming = threading.Thread(target=_prepare_report_validation, args=(app,), name="ipgraph-warm-up")
             warming.daemon = True
@@ -64,6 +69,7 @@ def create_app(
         try:
             yield
         finally:
+            app.state.report_service.close()
             if owned:
                 app.state.store.close()
 
@@ -71,7 +77,6 @@ def create_app(
     app = FastAPI(title="ipgraph", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.local_admin_token = local_token  # auth.LOCAL_TOKEN_STATE: the runtime file's secret, if any
-    app.state.canned_queries = load_canned_queries(settings.project_dir / "queries")
     if store is not None:
         app.state.store = store
     app.include_router(resources.router)
@@ -106,8 +111,19 @@ def create_app(
     return app
 
 
+def _open_app_objects(app: FastAPI, settings: Settings) -> None:
+    """Build what lives as long as the app, once, after the store is open (routers get it through
+    :mod:`ipgraph.api.deps`); the lifespan closes what holds workers."""
+    app.state.report_service = ReportService.from_settings(settings, app.state.store)
+    app.state.token_registry = TokenRegistry.for_data_dir(settings.data_dir)
+    app.state.canned_queries = load_canned_queries(settings.project_dir / "queries")
+    app.state.freshness = FreshnessTracker()
+    app.state.dumps = DumpCache()
+    app.state.search_index = SearchIndexCache()
+
+
 def _prepare_report_validation(app: FastAPI) -> None:
     try:
-        report_service(app).validator  # noqa: B018 - building it is the point
+        app.state.report_service.validator  # noqa: B018 - building it is the point
     except Exception:  # a broken shapes file must not stop the service; submissions will report it
         log.exception("could not prepare report validation at start-up")

@@ -1,27 +1,13 @@
-"""Conditional GET for answers derived from the store: validators from the store's state, and 304 when they
-still match (RFC 9110 §13, §15.4.5)."""
+"""Conditional GET for answers derived from the store: validators from the store's state (observed through
+the app's :class:`~ipgraph.publish.freshness.FreshnessTracker`), and 304 when they still match (RFC 9110 §13,
+§15.4.5)."""
 
 from __future__ import annotations
-
-import threading
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ipgraph.publish.freshness import FreshnessTracker, StoreState, is_not_modified
-from ipgraph.store.base import Store
-
-_TRACKER_LOCK = threading.Lock()
-
-
-def store_state(request: Request, store: Store) -> StoreState:
-    """The store's current state, observed through the application's one :class:`FreshnessTracker`."""
-    with _TRACKER_LOCK:
-        tracker: FreshnessTracker | None = getattr(request.app.state, "freshness", None)
-        if tracker is None:
-            tracker = FreshnessTracker()
-            request.app.state.freshness = tracker
-    return tracker.observe(store)
+from ipgraph.publish.freshness import StoreState, is_not_modified
 
 
 def validators(state: StoreState, variant: str) -> dict[str, str]:

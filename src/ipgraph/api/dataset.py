@@ -7,15 +7,14 @@ serves them. Both carry ``ETag``/``Last-Modified`` and answer conditional reques
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from rdflib import URIRef
 from starlette.responses import Response
 
-from ipgraph.api.conditional import not_modified, store_state, validators
-from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.conditional import not_modified, validators
+from ipgraph.api.deps import DumpCacheDep, FreshnessDep, SettingsDep, StoreDep
 from ipgraph.api.documents import DOCUMENT_FORMATS, HTML, choose_document_format, not_acceptable, serialise_graph
 from ipgraph.api.problems import problem_response
 from ipgraph.api.public_urls import dataset_links
@@ -25,7 +24,6 @@ from ipgraph.publish.dumps import (
     DUMP_FORMATS,
     GZIP_MEDIA_TYPE,
     WHOLE_DATASET,
-    DumpCache,
     dump_name,
     dump_url,
     parse_dump_path,
@@ -34,7 +32,6 @@ from ipgraph.publish.freshness import StoreState
 from ipgraph.publish.rendering import HTML_VARY, render_page, request_language
 
 router = APIRouter(tags=["dataset"])
-_CACHE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,9 @@ def _links(name: str) -> tuple[tuple[str, str], ...]:
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID and DCAT description of the dataset")
-def void_description(request: Request, settings: SettingsDep, store: StoreDep, format: str | None = None) -> Response:
+def void_description(
+    request: Request, settings: SettingsDep, store: StoreDep, freshness: FreshnessDep, format: str | None = None
+) -> Response:
     """The dataset's VoID/DCAT description: HTML for browsers, Turtle, JSON-LD, RDF/XML or N-Triples for programs."""
     if format is not None and format != HTML.name and format_by_name(format, DOCUMENT_FORMATS) is None:
         names = ", ".join(f.name for f in DOCUMENT_FORMATS)
@@ -77,7 +76,7 @@ def void_description(request: Request, settings: SettingsDep, store: StoreDep, f
     fmt = choose_document_format(request, format, DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable()
-    state = store_state(request, store)
+    state = freshness.observe(store)
     variant = "void-" + fmt.name + ("-" + request_language(request) if fmt is HTML else "")
     headers = validators(state, variant)
     headers["Vary"] = HTML_VARY if fmt is HTML else "Accept"
@@ -99,13 +98,20 @@ def void_description(request: Request, settings: SettingsDep, store: StoreDep, f
 
 
 @router.get("/dumps/", include_in_schema=False)
-def dump_index(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+def dump_index(request: Request, settings: SettingsDep, store: StoreDep, freshness: FreshnessDep) -> Response:
     """The list of dumps (the same page as the dataset description)."""
-    return void_description(request, settings, store, "html")
+    return void_description(request, settings, store, freshness, "html")
 
 
 @router.api_route("/dumps/{path:path}", methods=["GET", "HEAD"], summary="A dump of one graph or of the dataset")
-def dump_file(path: str, request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+def dump_file(
+    path: str,
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    freshness: FreshnessDep,
+    dumps: DumpCacheDep,
+) -> Response:
     """``{graph}.ttl|.nq|.trig`` with optional ``.gz``; ``all.nq``/``all.trig`` hold every graph."""
     wanted = parse_dump_path(path)
     if wanted is None:
@@ -114,7 +120,7 @@ def dump_file(path: str, request: Request, settings: SettingsDep, store: StoreDe
             f"no dump {path!r}: a dump is {{graph}}.ttl, .nq or .trig, optionally .gz; "
             "all.nq and all.trig hold every graph",
         )
-    state = store_state(request, store)
+    state = freshness.observe(store)
     graph = None if wanted.name == WHOLE_DATASET else URIRef(settings.base_iri + "graph/" + wanted.name)
     if graph is not None and str(graph) not in dict(state.graph_counts):
         return problem_response(404, f"no graph <{graph}> in the store")
@@ -123,11 +129,6 @@ def dump_file(path: str, request: Request, settings: SettingsDep, store: StoreDe
     cached = not_modified(request, headers, state)
     if cached is not None:
         return cached
-    with _CACHE_LOCK:
-        cache: DumpCache | None = getattr(request.app.state, "dumps", None)
-        if cache is None:
-            cache = DumpCache()
-            request.app.state.dumps = cache
-    data = cache.get(store, state.digest, wanted, graph)
+    data = dumps.get(store, state.digest, wanted, graph)
     media_type = GZIP_MEDIA_TYPE if wanted.compressed else wanted.fmt.content_type()
     return Response(data, media_type=media_type, headers=headers)

@@ -1,4 +1,8 @@
-"""Dependencies shared by the routers, declared once as ``Annotated`` aliases."""
+"""Dependencies shared by the routers, declared once as ``Annotated`` aliases.
+
+Everything here lives as long as the application: the app factory's lifespan builds it once, after the store is
+open, and closes it at shutdown (:func:`ipgraph.api.app.create_app`); routers only receive it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ipgraph.publish.dumps import DumpCache
+from ipgraph.publish.freshness import FreshnessTracker
+from ipgraph.queries import CannedQuery
+from ipgraph.reports.submission import ReportService
+from ipgraph.reports.tokens import TokenRegistry
+from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 
@@ -22,5 +32,47 @@ def get_store(request: Request) -> Store:
     return store
 
 
+def get_report_service(request: Request) -> ReportService:
+    """The submission workflow over the store (validation slots, receipts, the archive)."""
+    service: ReportService = request.app.state.report_service
+    return service
+
+
+def get_token_registry(request: Request) -> TokenRegistry:
+    """The agencies' submission tokens, kept in the data directory."""
+    registry: TokenRegistry = request.app.state.token_registry
+    return registry
+
+
+def get_canned_queries(request: Request) -> dict[str, CannedQuery]:
+    """The canned queries read from ``queries/`` at start-up."""
+    queries: dict[str, CannedQuery] = request.app.state.canned_queries
+    return queries
+
+
+def get_freshness(request: Request) -> FreshnessTracker:
+    """The one tracker of the store's state that validators (``ETag``, ``Last-Modified``) come from."""
+    tracker: FreshnessTracker = request.app.state.freshness
+    return tracker
+
+
+def get_dump_cache(request: Request) -> DumpCache:
+    """Serialised dumps, kept while the store's state is unchanged."""
+    cache: DumpCache = request.app.state.dumps
+    return cache
+
+
+def get_search_index(request: Request) -> SearchIndexCache:
+    """The search index, rebuilt when the store's state changes."""
+    cache: SearchIndexCache = request.app.state.search_index
+    return cache
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+ReportServiceDep = Annotated[ReportService, Depends(get_report_service)]
+TokenRegistryDep = Annotated[TokenRegistry, Depends(get_token_registry)]
+CannedQueriesDep = Annotated[dict[str, CannedQuery], Depends(get_canned_queries)]
+FreshnessDep = Annotated[FreshnessTracker, Depends(get_freshness)]
+DumpCacheDep = Annotated[DumpCache, Depends(get_dump_cache)]
+SearchIndexDep = Annotated[SearchIndexCache, Depends(get_search_index)]

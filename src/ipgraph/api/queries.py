@@ -6,11 +6,11 @@ into the text), answering in any SPARQL results format by ``Accept`` or ``?forma
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
-from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.deps import CannedQueriesDep, SettingsDep, StoreDep
 from ipgraph.api.format_parameters import choose_format
 from ipgraph.api.public_urls import public_root
 from ipgraph.api.query_responses import outcome_response
@@ -28,13 +28,6 @@ router = APIRouter(tags=["canned queries"])
 RESERVED_PARAMETERS = frozenset({"format", "lang"}) | TABLE_PARAMETERS
 
 
-def get_canned_queries(request: Request) -> dict[str, CannedQuery]:
-    """The canned queries read from ``queries/`` when the app was created."""
-    queries: dict[str, CannedQuery] = request.app.state.canned_queries
-    return queries
-
-
-CannedQueriesDep = Annotated[dict[str, CannedQuery], Depends(get_canned_queries)]
 
 
 def describe_query(query: CannedQuery, request: Request) -> dict[str, Any]:

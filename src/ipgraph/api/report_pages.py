@@ -15,8 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ipgraph.api.body import read_body
+from ipgraph.api.deps import ReportServiceDep, TokenRegistryDep
 from ipgraph.api.problems import error_response
-from ipgraph.api.report_access import authenticate, report_service, run_limited
+from ipgraph.api.report_access import authenticate, run_limited
 from ipgraph.api.report_views import expand_name, form_model, local_time, page_text
 from ipgraph.errors import InputError, IpgraphError, PermissionDeniedError, ReportRejectedError, WorkbookError
 from ipgraph.formats import FORM_MEDIA_TYPE, MULTIPART_FORM_MEDIA_TYPE, format_for_path, parse_media_type
@@ -30,6 +31,7 @@ from ipgraph.reports.rdf_lines import line_text, subject_lines
 from ipgraph.reports.rendering import outcome_to_html
 from ipgraph.reports.storage import FIRST_YEAR, LAST_YEAR, organisation_from_text, organisation_slug
 from ipgraph.reports.submission import Checked
+from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.reports.workbook import XLSX_MEDIA_TYPE, write_workbook
 from ipgraph.reports.workbook_input import read_workbook
 from ipgraph.settings import Settings
@@ -51,14 +53,13 @@ def submission_page(request: Request, organisation: str | None = None, year: int
 
 
 @router.post("/reports/submit", include_in_schema=False)
-async def submission_form(request: Request) -> Response:
+async def submission_form(request: Request, service: ReportServiceDep, tokens: TokenRegistryDep) -> Response:
     """Preview (``action=preview``) or submit (``action=submit``) what the form sent: its fields, a workbook,
     or an RDF file or text."""
     settings: Settings = request.app.state.settings
     body = await read_body(request, settings.max_body_bytes)
     lang = request_language(request)
     model = form_model(request)
-    service = report_service(request.app)
     status = 200
     try:
         form = parse_form(request.headers.get("content-type"), body)
@@ -69,7 +70,7 @@ async def submission_form(request: Request) -> Response:
         return render_page(request, "report_submit.html", context, status_code=400)
     context = _form_context(form, lang, model)
     if form.action == "open":
-        return await _open_with_token(request, form, model, lang)
+        return await _open_with_token(request, tokens, form, model, lang)
     cells: dict[str, str] = {}
     lines: dict[str, int] = {}
     try:
@@ -103,7 +104,7 @@ async def submission_form(request: Request) -> Response:
         if form.action == "submit":
             if settings.read_only:
                 raise PermissionDeniedError("this service is read-only; reports cannot be submitted")
-            organisation = await run_in_threadpool(authenticate, request.app, f"Bearer {form.token}")
+            organisation = await run_in_threadpool(authenticate, tokens, f"Bearer {form.token}")
             try:
                 receipt = await run_limited(run_in_threadpool(service.submit, document, media_type, organisation))
             except ReportRejectedError as rejected:
@@ -148,11 +149,13 @@ def workbook_template(request: Request, organisation: str, year: int) -> Respons
     return Response(data, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-async def _open_with_token(request: Request, form: FormInput, model: FormModel, lang: str) -> Response:
+async def _open_with_token(
+    request: Request, tokens: TokenRegistry, form: FormInput, model: FormModel, lang: str
+) -> Response:
     """The first step by token instead of by name: the organisation is the one the token was issued to."""
     context = _form_context(form, lang, model)
     try:
-        organisation = await run_in_threadpool(authenticate, request.app, f"Bearer {form.token}")
+        organisation = await run_in_threadpool(authenticate, tokens, f"Bearer {form.token}")
     except IpgraphError as error:
         context["error"] = _error_text(error, lang)
         return render_page(request, "report_submit.html", context, status_code=error_response(error).status_code)

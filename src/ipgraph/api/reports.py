@@ -24,9 +24,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ipgraph.api.body import read_body
+from ipgraph.api.deps import ReportServiceDep, TokenRegistryDep
 from ipgraph.api.format_parameters import choose_format
 from ipgraph.api.problems import problem_response
-from ipgraph.api.report_access import authenticate, report_service, run_limited
+from ipgraph.api.report_access import authenticate, run_limited
 from ipgraph.api.report_views import list_page, outcome_page, version_page, workbook_document, workbook_of
 from ipgraph.errors import PermissionDeniedError, ReportRejectedError
 from ipgraph.formats import (
@@ -41,7 +42,7 @@ from ipgraph.formats import (
 from ipgraph.reports.receipts import Receipt, report_path, version_json
 from ipgraph.reports.rendering import outcome_to_csv, outcome_to_json, outcome_to_rdf
 from ipgraph.reports.storage import ReportKey, check_year, organisation_from_text, registry_entry
-from ipgraph.reports.submission import Checked
+from ipgraph.reports.submission import Checked, ReportService
 from ipgraph.reports.validation import ValidationOutcome
 from ipgraph.reports.workbook import XLSX_MEDIA_TYPE
 from ipgraph.settings import Settings
@@ -64,28 +65,26 @@ VERSION_FORMATS: tuple[Format, ...] = (JSON, TURTLE, JSON_LD, RDF_XML, N_TRIPLES
 
 
 @router.post("/reports/validate")
-async def validate_report(request: Request) -> Response:
+async def validate_report(request: Request, service: ReportServiceDep) -> Response:
     """Validate a report without storing it; the answer is 200 whether or not it conforms."""
     chosen = choose_format(request.query_params.get("format"), request.headers.get("accept"), OUTCOME_FORMATS)
     settings: Settings = request.app.state.settings
     body = await read_body(request, settings.max_body_bytes)
-    service = report_service(request.app)
     body, media_type = await _document(request, body)
     checked: Checked = await run_limited(run_in_threadpool(service.check, body, media_type))
     return outcome_response(request, checked.outcome, chosen, status=200, document=_lined_text(body, media_type))
 
 
 @router.post("/reports", status_code=201)
-async def submit_report(request: Request) -> Response:
+async def submit_report(request: Request, service: ReportServiceDep, tokens: TokenRegistryDep) -> Response:
     """Validate and store a report as its organisation's next version for that year."""
     settings: Settings = request.app.state.settings
     if settings.read_only:
         raise PermissionDeniedError("this service is read-only (IPGRAPH_READ_ONLY); reports cannot be submitted")
-    organisation = await run_in_threadpool(authenticate, request.app, request.headers.get("authorization"))
+    organisation = await run_in_threadpool(authenticate, tokens, request.headers.get("authorization"))
     # How a refusal would be written, chosen before any work; the receipt itself is always JSON.
     refusal_format = negotiate(request.headers.get("accept"), OUTCOME_FORMATS) or JSON
     body = await read_body(request, settings.max_body_bytes)
-    service = report_service(request.app)
     body, media_type = await _document(request, body)
     try:
         receipt = await run_limited(run_in_threadpool(service.submit, body, media_type, organisation))
@@ -98,6 +97,7 @@ async def submit_report(request: Request) -> Response:
 @router.get("/reports")
 def list_reports(
     request: Request,
+    service: ReportServiceDep,
     organisation: str | None = None,
     year: int | None = None,
     current: bool = False,
@@ -107,7 +107,7 @@ def list_reports(
     as the registry's triples about them in an RDF format."""
     chosen = choose_format(format, request.headers.get("accept"), LIST_FORMATS)
     chosen_organisation = organisation_from_text(organisation) if organisation else None
-    versions = report_service(request.app).archive.versions(
+    versions = service.archive.versions(
         chosen_organisation, check_year(year) if year is not None else None
     )
     selected = [item for item in versions if item.current or not current]
@@ -127,22 +127,36 @@ def list_reports(
 
 
 @router.get("/reports/{organisation}/{year}")
-def current_report(request: Request, organisation: str, year: int, format: str | None = None) -> Response:
+def current_report(
+    request: Request, service: ReportServiceDep, organisation: str, year: int, format: str | None = None
+) -> Response:
     """The current version of one organisation's report for one year."""
-    return _version_response(request, organisation, year, None, format)
+    return _version_response(request, service, organisation, year, None, format)
 
 
 @router.get("/reports/{organisation}/{year}/v{version}")
-def report_version(request: Request, organisation: str, year: int, version: int, format: str | None = None) -> Response:
+def report_version(
+    request: Request,
+    service: ReportServiceDep,
+    organisation: str,
+    year: int,
+    version: int,
+    format: str | None = None,
+) -> Response:
     """Any stored version of one organisation's report for one year."""
-    return _version_response(request, organisation, year, version, format)
+    return _version_response(request, service, organisation, year, version, format)
 
 
 def _version_response(
-    request: Request, organisation: str, year: int, version: int | None, format_name: str | None
+    request: Request,
+    service: ReportService,
+    organisation: str,
+    year: int,
+    version: int | None,
+    format_name: str | None,
 ) -> Response:
     key = ReportKey(organisation_from_text(organisation), check_year(year))
-    archive = report_service(request.app).archive
+    archive = service.archive
     if format_name == "xlsx" or parse_media_type(request.headers.get("accept"))[0] == XLSX_MEDIA_TYPE:
         found = archive.find(key, version)
         name = f"bao-cao-{key.slug}-{key.year}-v{found.version}.xlsx"

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request
 from rdflib import URIRef
 from starlette.responses import RedirectResponse, Response
 
-from ipgraph.api.conditional import not_modified, store_state, validators
-from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.conditional import not_modified, validators
+from ipgraph.api.deps import FreshnessDep, SettingsDep, StoreDep
 from ipgraph.api.documents import (
     DOCUMENT_FORMATS,
     HTML,
@@ -27,6 +27,7 @@ from ipgraph.api.public_urls import dataset_links
 from ipgraph.formats import negotiate
 from ipgraph.publish.dataset import add_graph_description
 from ipgraph.publish.describe import bind_prefixes, describe_resource, resource_exists
+from ipgraph.publish.freshness import FreshnessTracker
 from ipgraph.publish.locations import EXTENSIONS, document_path, document_request, iri_for_path
 from ipgraph.publish.ontology_doc import document_ontology
 from ipgraph.publish.rendering import HTML_VARY, render_page, request_language
@@ -81,13 +82,15 @@ def dereference_graph(path: str, request: Request, settings: SettingsDep, store:
 
 
 @router.api_route("/doc/{path:path}", methods=["GET", "HEAD"], summary="The document describing a published IRI")
-def resource_document(path: str, request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+def resource_document(
+    path: str, request: Request, settings: SettingsDep, store: StoreDep, freshness: FreshnessDep
+) -> Response:
     """The description of ``{base}{path}`` as HTML or RDF (``Accept`` or an extension: .html .ttl .jsonld .rdf .nt)."""
     wanted = document_request(settings.base_iri, path)
     fmt = choose_document_format(request, wanted.format_name, DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable()
-    state = store_state(request, store)
+    state = freshness.observe(store)
     variant = fmt.name + ("-" + request_language(request) if fmt is HTML else "")
     headers = validators(state, variant)
     headers["Vary"] = HTML_VARY if fmt is HTML else "Accept"
@@ -114,27 +117,31 @@ def resource_document(path: str, request: Request, settings: SettingsDep, store:
 
 
 @router.api_route("/def", methods=["GET", "HEAD"], summary="The ontology: HTML documentation or RDF")
-def ontology_document(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+def ontology_document(request: Request, settings: SettingsDep, store: StoreDep, freshness: FreshnessDep) -> Response:
     """The ontology at its own IRI: documentation for browsers, the ontology graph for programs (``Accept``)."""
-    return _ontology(request, settings, store, None)
+    return _ontology(request, settings, store, freshness, None)
 
 
 @router.api_route("/def.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
-def ontology_file(extension: str, request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+def ontology_file(
+    extension: str, request: Request, settings: SettingsDep, store: StoreDep, freshness: FreshnessDep
+) -> Response:
     """The ontology in the format its extension names (``/def.ttl``, ``/def.html`` …)."""
     name = EXTENSIONS.get("." + extension)
     if name is None:
         return not_found(request, settings.base_iri + "def." + extension)
-    return _ontology(request, settings, store, name)
+    return _ontology(request, settings, store, freshness, name)
 
 
-def _ontology(request: Request, settings: Settings, store: Store, explicit: str | None) -> Response:
+def _ontology(
+    request: Request, settings: Settings, store: Store, freshness: FreshnessTracker, explicit: str | None
+) -> Response:
     fmt = choose_document_format(request, explicit, DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable()
     ontology_iri = URIRef(settings.base_iri + "def")
     graph_name = URIRef(settings.base_iri + "graph/ontology")
-    state = store_state(request, store)
+    state = freshness.observe(store)
     variant = "def-" + fmt.name + ("-" + request_language(request) if fmt is HTML else "")
     headers = validators(state, variant)
     headers["Vary"] = HTML_VARY if fmt is HTML else "Accept"

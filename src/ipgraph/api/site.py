@@ -6,7 +6,6 @@ script, bundled from npm packages into ``ipgraph/static`` (``make web``) and ser
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -15,8 +14,7 @@ from rdflib.namespace import ORG, RDF
 from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.answers import Answer, answer_for_page, label_lookup
-from ipgraph.api.conditional import store_state
-from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.deps import CannedQueriesDep, FreshnessDep, SearchIndexDep, SettingsDep, StoreDep
 from ipgraph.api.public_urls import relative_iri_base
 from ipgraph.api.query_policy import guard_policy
 from ipgraph.api.static_files import EDITOR_BUNDLE
@@ -35,8 +33,7 @@ from ipgraph.publish.result_view import (
     view_table,
 )
 from ipgraph.publish.results import GraphAnswer, QueryFailure, ResultTable
-from ipgraph.queries import CannedQuery, example_text
-from ipgraph.search import SearchIndexCache
+from ipgraph.queries import example_text
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 from ipgraph.vocab import IPG, IPR, PREFIXES
@@ -44,7 +41,6 @@ from ipgraph.vocab import IPG, IPR, PREFIXES
 router = APIRouter(tags=["site"])
 
 PLAN = IPR["plan-160-kh-ubnd-2021"]
-_SEARCH_LOCK = threading.Lock()
 #: Most hits a search counts (the index ranks them; a reader pages through them).
 SEARCH_LIMIT = 1000
 SEARCH_PAGE_SIZE = 20
@@ -57,7 +53,7 @@ QUERY_PAGE_FORMATS = tuple(
 
 
 @router.get("/", include_in_schema=False)
-def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+def home(request: Request, settings: SettingsDep, store: StoreDep, queries: CannedQueriesDep) -> Response:
     """What the plan is and where to start."""
     lang = request_language(request)
     context = {
@@ -69,7 +65,7 @@ def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
         "ip_categories": list_concepts(store, IPR["ip-categories"]),
         "questions": [
             (name, query.title(lang), query.descriptions.get(lang, ""))
-            for name, query in request.app.state.canned_queries.items()
+            for name, query in queries.items()
         ],
         "href": lambda iri: link_target(settings.base_iri, str(iri)),
     }
@@ -78,19 +74,20 @@ def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
 
 @router.get("/search", include_in_schema=False)
 def search_page(
-    request: Request, settings: SettingsDep, store: StoreDep, q: str = "", page: str | None = None
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    freshness: FreshnessDep,
+    search_index: SearchIndexDep,
+    q: str = "",
+    page: str | None = None,
 ) -> Response:
     """Resources whose labels or texts contain every word of ``q``, diacritics ignored: how many, a page of them
     at a time, each with its type."""
     hits = []
     if q.strip():
-        state = store_state(request, store)
-        with _SEARCH_LOCK:
-            cache: SearchIndexCache | None = getattr(request.app.state, "search_index", None)
-            if cache is None:
-                cache = SearchIndexCache()
-                request.app.state.search_index = cache
-        hits = cache.get(store, state.digest).search(q, SEARCH_LIMIT)
+        state = freshness.observe(store)
+        hits = search_index.get(store, state.digest).search(q, SEARCH_LIMIT)
     lang = request_language(request)
     pages = max(1, -(-len(hits) // SEARCH_PAGE_SIZE))
     number = min(TableRequest.from_query(None, None, page).page, pages)
@@ -128,6 +125,7 @@ def query_page(
     request: Request,
     settings: SettingsDep,
     store: StoreDep,
+    examples: CannedQueriesDep,
     example: str = "",
     query: str | None = None,
     format: str = PAGE_FORMAT,
@@ -140,7 +138,6 @@ def query_page(
     if query is not None and format != PAGE_FORMAT:
         return RedirectResponse("/sparql?" + urlencode({"query": query, "format": format}), status_code=303)
     lang = request_language(request)
-    examples: dict[str, CannedQuery] = request.app.state.canned_queries
     chosen = examples.get(example)
     text = query if query is not None else example_text(chosen) if chosen is not None else default_query()
     context = {
