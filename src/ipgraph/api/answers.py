@@ -33,8 +33,7 @@ from ipgraph.publish.results import (
     labels_from_triples,
     result_table,
 )
-from ipgraph.settings import Settings
-from ipgraph.sparql_guard import GuardPolicy, check_query, locate_syntax_error
+from ipgraph.query_service import QueryService
 from ipgraph.store.base import QueryRequest, Store
 
 Answer = ResultTable | GraphAnswer | QueryFailure
@@ -51,32 +50,26 @@ _FAILURE_KINDS: tuple[tuple[type[IpgraphError], str, int], ...] = (
 
 
 def answer_for_page(
-    store: Store,
-    settings: Settings,
-    policy: GuardPolicy,
+    queries: QueryService,
     text: str,
     lang: Language,
     *,
-    endpoint: str,
     bindings: Mapping[str, Identifier] | None = None,
 ) -> Answer:
     """Run ``text`` (with ``bindings``) for a page in ``lang``: a table, a graph, or why it was refused."""
+    store, settings = queries.store, queries.settings
     try:
-        checked = check_query(text, policy, base_iri=endpoint)
+        checked = queries.check(text)
         tabular = checked.form in ("SELECT", "ASK")
-        try:
-            outcome = store.execute(
-                QueryRequest(
-                    query=f"BASE <{endpoint}>\n{text}",
-                    media_type=SPARQL_JSON.media_type if tabular else TURTLE.media_type,
-                    bindings=dict(bindings or {}),
-                    timeout=settings.query_timeout,
-                    row_limit=settings.row_limit,
-                )
+        outcome = queries.execute(
+            QueryRequest(
+                query=text,
+                media_type=SPARQL_JSON.media_type if tabular else TURTLE.media_type,
+                bindings=dict(bindings or {}),
+                timeout=settings.query_timeout,
+                row_limit=settings.row_limit,
             )
-        except QuerySyntaxError as error:
-            # The guard does not parse: the engine's error, placed in the reader's lines (not the BASE line's).
-            raise locate_syntax_error(text, error) from None
+        )
         if not tabular:
             return graph_answer(outcome.body, truncated=outcome.truncated)
         return result_table(

@@ -28,12 +28,14 @@ from ipgraph.api import (
 from ipgraph.api.error_pages import install_error_pages
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import RETRY_AFTER_SECONDS, install_problem_handlers
+from ipgraph.api.public_urls import relative_iri_base
 from ipgraph.api.query_responses import TRUNCATED_HEADER
 from ipgraph.api.security_headers import SecurityHeadersMiddleware
 from ipgraph.api.static_files import mount_static
 from ipgraph.publish.dumps import DumpCache
 from ipgraph.publish.freshness import FreshnessTracker
 from ipgraph.queries import load_canned_queries
+from ipgraph.query_service import QueryService
 from ipgraph.reports.submission import ReportService
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.search import SearchIndexCache
@@ -114,6 +116,7 @@ def create_app(
 def _open_app_objects(app: FastAPI, settings: Settings) -> None:
     """Build what lives as long as the app, once, after the store is open (routers get it through
     :mod:`ipgraph.api.deps`); the lifespan closes what holds workers."""
+    app.state.query_service = QueryService(app.state.store, settings, relative_iri_base(settings))
     app.state.report_service = ReportService.from_settings(settings, app.state.store)
     app.state.token_registry = TokenRegistry.for_data_dir(settings.data_dir)
     app.state.canned_queries = load_canned_queries(settings.project_dir / "queries")

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from ipgraph.publish.dumps import DumpCache
 from ipgraph.publish.freshness import FreshnessTracker
 from ipgraph.queries import CannedQuery
+from ipgraph.query_service import QueryService
 from ipgraph.reports.submission import ReportService
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.search import SearchIndexCache
@@ -30,6 +31,12 @@ def get_store(request: Request) -> Store:
     """The store opened when the app started."""
     store: Store = request.app.state.store
     return store
+
+
+def get_query_service(request: Request) -> QueryService:
+    """Read queries on the store: the fetch guard, the endpoint as base IRI, then the engine."""
+    service: QueryService = request.app.state.query_service
+    return service
 
 
 def get_report_service(request: Request) -> ReportService:
@@ -70,6 +77,7 @@ def get_search_index(request: Request) -> SearchIndexCache:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+QueryServiceDep = Annotated[QueryService, Depends(get_query_service)]
 ReportServiceDep = Annotated[ReportService, Depends(get_report_service)]
 TokenRegistryDep = Annotated[TokenRegistry, Depends(get_token_registry)]
 CannedQueriesDep = Annotated[dict[str, CannedQuery], Depends(get_canned_queries)]

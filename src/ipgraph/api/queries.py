@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from ipgraph.api.deps import CannedQueriesDep, SettingsDep, StoreDep
+from ipgraph.api.deps import CannedQueriesDep, QueryServiceDep, SettingsDep, StoreDep
 from ipgraph.api.format_parameters import choose_format
 from ipgraph.api.public_urls import public_root
 from ipgraph.api.query_responses import outcome_response
@@ -69,7 +69,12 @@ def describe_canned_query(name: str, request: Request, queries: CannedQueriesDep
     responses={200: {"content": {fmt.media_type: {} for fmt in RESULT_FORMATS}}},
 )
 def run_canned_query(
-    name: str, request: Request, queries: CannedQueriesDep, store: StoreDep, settings: SettingsDep
+    name: str,
+    request: Request,
+    queries: CannedQueriesDep,
+    service: QueryServiceDep,
+    store: StoreDep,
+    settings: SettingsDep,
 ) -> Response:
     """Run a canned query; every query-string item except ``format`` binds the parameter of that name.
 
@@ -80,7 +85,7 @@ def run_canned_query(
     query = get_canned_query(queries, name)
     values = {key: value for key, value in request.query_params.items() if key not in RESERVED_PARAMETERS}
     if not request.query_params.get("format") and accepts_html(request.headers.get("accept")):
-        return question_page(request, store, settings, query, values)
+        return question_page(request, service, query, values)
     bindings = query.bind(values)
     offers = RESULT_FORMATS if query.form in ("SELECT", "ASK") else GRAPH_FORMATS
     answer_format = choose_canned_format(request, offers)

@@ -17,22 +17,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ipgraph.api.answers import answer_for_page, failure
-from ipgraph.api.public_urls import relative_iri_base
-from ipgraph.api.query_policy import guard_policy
 from ipgraph.errors import InputError
 from ipgraph.publish.question_form import build_form, current_values
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.publish.result_view import TableRequest, download_links, view_table
 from ipgraph.publish.results import GraphAnswer, QueryFailure, ResultTable
 from ipgraph.queries import CannedQuery, example_text
-from ipgraph.settings import Settings
-from ipgraph.store.base import Store
+from ipgraph.query_service import QueryService
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def question_page(
-    request: Request, store: Store, settings: Settings, query: CannedQuery, supplied: Mapping[str, str]
+    request: Request, queries: QueryService, query: CannedQuery, supplied: Mapping[str, str]
 ) -> Response:
     """The page of ``query`` run with ``supplied`` parameter values (defaults for the rest)."""
     lang = request_language(request)
@@ -45,15 +42,7 @@ def question_page(
     except InputError as error:
         answer: ResultTable | GraphAnswer | QueryFailure = failure(error, "")
     if bindings is not None:
-        answer = answer_for_page(
-            store,
-            settings,
-            guard_policy(settings, store),
-            query.text,
-            lang,
-            endpoint=relative_iri_base(settings),
-            bindings=bindings,
-        )
+        answer = answer_for_page(queries, query.text, lang, bindings=bindings)
     view = None
     if isinstance(answer, ResultTable) and answer.boolean is None:
         query_params = request.query_params
@@ -68,7 +57,7 @@ def question_page(
         "question": query,
         "question_title": query.title(lang),
         "question_description": query.description(lang) if lang in query.descriptions else "",
-        "fields": build_form(store, query, values, lang),
+        "fields": build_form(queries.store, query, values, lang),
         "answer": answer,
         "view": view,
         "links": links,

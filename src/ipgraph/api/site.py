@@ -14,9 +14,7 @@ from rdflib.namespace import ORG, RDF
 from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.answers import Answer, answer_for_page, label_lookup
-from ipgraph.api.deps import CannedQueriesDep, FreshnessDep, SearchIndexDep, SettingsDep, StoreDep
-from ipgraph.api.public_urls import relative_iri_base
-from ipgraph.api.query_policy import guard_policy
+from ipgraph.api.deps import CannedQueriesDep, FreshnessDep, QueryServiceDep, SearchIndexDep, SettingsDep, StoreDep
 from ipgraph.api.static_files import EDITOR_BUNDLE
 from ipgraph.publish.catalogue import list_concepts, list_members
 from ipgraph.publish.describe import fetch_values
@@ -34,7 +32,7 @@ from ipgraph.publish.result_view import (
 )
 from ipgraph.publish.results import GraphAnswer, QueryFailure, ResultTable
 from ipgraph.queries import example_text
-from ipgraph.settings import Settings
+from ipgraph.query_service import QueryService
 from ipgraph.store.base import Store
 from ipgraph.vocab import IPG, IPR, PREFIXES
 
@@ -124,7 +122,7 @@ def hit_types(store: Store, resources: list[URIRef], lang: Language) -> dict[URI
 def query_page(
     request: Request,
     settings: SettingsDep,
-    store: StoreDep,
+    queries: QueryServiceDep,
     examples: CannedQueriesDep,
     example: str = "",
     query: str | None = None,
@@ -152,7 +150,7 @@ def query_page(
     }
     status = 200
     if query is not None:
-        answer, view, links = query_answer(request, settings, store, query)
+        answer, view, links = query_answer(request, queries, query)
         context.update({"answer": answer, "view": view, "links": links})
         if isinstance(answer, QueryFailure):
             status = answer.status
@@ -160,9 +158,9 @@ def query_page(
 
 
 @router.get("/query/answer", include_in_schema=False)
-def query_answer_fragment(request: Request, settings: SettingsDep, store: StoreDep, query: str = "") -> Response:
+def query_answer_fragment(request: Request, queries: QueryServiceDep, query: str = "") -> Response:
     """The answer part of ``/query?query=…`` alone, for the editor to put on the page it is already showing."""
-    answer, view, links = query_answer(request, settings, store, query)
+    answer, view, links = query_answer(request, queries, query)
     status = answer.status if isinstance(answer, QueryFailure) else 200
     return render_page(
         request, "query_answer.html", {"answer": answer, "view": view, "links": links}, status_code=status
@@ -170,17 +168,10 @@ def query_answer_fragment(request: Request, settings: SettingsDep, store: StoreD
 
 
 def query_answer(
-    request: Request, settings: Settings, store: Store, text: str
+    request: Request, queries: QueryService, text: str
 ) -> tuple[Answer, ResultView | None, tuple[tuple[str, str, str], ...]]:
     """Run ``text`` for the query page: the answer, the table's page of it, and its download links."""
-    answer = answer_for_page(
-        store,
-        settings,
-        guard_policy(settings, store),
-        text,
-        request_language(request),
-        endpoint=relative_iri_base(settings),
-    )
+    answer = answer_for_page(queries, text, request_language(request))
     query_items = [("query", text)]
     view = None
     if isinstance(answer, ResultTable) and answer.boolean is None:

@@ -28,9 +28,9 @@ from starlette.responses import Response
 
 from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
+from ipgraph.api.deps import QueryServiceDep
 from ipgraph.api.format_parameters import choose_answer_format, format_values
 from ipgraph.api.public_urls import endpoint_url, relative_iri_base
-from ipgraph.api.query_policy import guard_policy
 from ipgraph.api.query_responses import outcome_response
 from ipgraph.errors import HttpStatusError, InputError, QuerySyntaxError
 from ipgraph.formats import (
@@ -43,12 +43,11 @@ from ipgraph.formats import (
     SPARQL_UPDATE_MEDIA_TYPE,
     parse_media_type,
 )
+from ipgraph.query_service import QueryService, with_base
 from ipgraph.service_description import describe_service
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import (
-    check_query,
     check_update,
-    locate_syntax_error,
     tolerate_clear_of_empty_graphs,
 )
 from ipgraph.store.base import QueryRequest, Store, UpdateRequest
@@ -78,7 +77,7 @@ class ProtocolRequest:
 
 @router.get("/sparql")
 @router.get("/sparql/", include_in_schema=False)
-async def sparql_get(request: Request) -> Response:
+async def sparql_get(request: Request, queries: QueryServiceDep) -> Response:
     """Run a query given in the URL, or describe the service when there is none (§2.1.1)."""
     if has_body(request):
         raise InputError("a GET request must not carry a body; POST the query instead (SPARQL 1.1 Protocol §2.1)")
@@ -88,12 +87,12 @@ async def sparql_get(request: Request) -> Response:
     if "query" not in params:
         _single(params, "version")
         return await run_in_threadpool(_describe, request, tuple(format_values(params)))
-    return await run_in_threadpool(_answer, request, _protocol_request(params, "query"))
+    return await run_in_threadpool(_answer, request, queries, _protocol_request(params, "query"))
 
 
 @router.post("/sparql")
 @router.post("/sparql/", include_in_schema=False)
-async def sparql_post(request: Request) -> Response:
+async def sparql_post(request: Request, queries: QueryServiceDep) -> Response:
     """Run a query or an update sent in the body, form-encoded or direct (§2.1.2, §2.1.3, §2.2.1, §2.2.2)."""
     settings: Settings = request.app.state.settings
     content_type = request.headers.get("content-type")
@@ -115,10 +114,10 @@ async def sparql_post(request: Request) -> Response:
             raise InputError("a request carries either a query or an update, not both")
         if "update" in params:
             check_request_write_access(request)
-            return await run_in_threadpool(_apply, request, _protocol_request(params, "update"))
+            return await run_in_threadpool(_apply, request, queries, _protocol_request(params, "update"))
         if "query" not in params:
             raise InputError("a form-encoded POST needs a 'query' or an 'update' parameter")
-        return await run_in_threadpool(_answer, request, _protocol_request(params, "query"))
+        return await run_in_threadpool(_answer, request, queries, _protocol_request(params, "query"))
     if media_type in (SPARQL_QUERY_MEDIA_TYPE, SPARQL_UPDATE_MEDIA_TYPE):
         operation: Operation = "query" if media_type == SPARQL_QUERY_MEDIA_TYPE else "update"
         if "query" in params or "update" in params:
@@ -126,7 +125,7 @@ async def sparql_post(request: Request) -> Response:
         text = decode_utf8(await read_body(request, settings.max_body_bytes), content_type)
         params[operation] = [text]
         handler = _answer if operation == "query" else _apply
-        return await run_in_threadpool(handler, request, _protocol_request(params, operation))
+        return await run_in_threadpool(handler, request, queries, _protocol_request(params, operation))
     accepted = f"{FORM_MEDIA_TYPE}, {SPARQL_QUERY_MEDIA_TYPE} or {SPARQL_UPDATE_MEDIA_TYPE}"
     if not media_type:
         raise HttpStatusError(415, f"a POST to /sparql needs a Content-Type: {accepted}")
@@ -184,51 +183,43 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
     )
 
 
-def _answer(request: Request, protocol: ProtocolRequest) -> Response:
-    settings: Settings = request.app.state.settings
-    store: Store = request.app.state.store
-    endpoint = relative_iri_base(settings)
-    checked = check_query(
+def _answer(request: Request, queries: QueryService, protocol: ProtocolRequest) -> Response:
+    settings = queries.settings
+    checked = queries.check(
         protocol.text,
-        guard_policy(settings, store),
-        base_iri=endpoint,
         default_graph_uris=protocol.default_graph_uris,
         named_graph_uris=protocol.named_graph_uris,
     )
     offers = {"SELECT": RESULT_FORMATS, "ASK": ASK_FORMATS}.get(checked.form, GRAPH_FORMATS)
     chosen = choose_answer_format(protocol.format_values, request.headers.get("accept"), offers)
-    try:
-        outcome = store.execute(
-            QueryRequest(
-                query=_with_base(protocol.text, endpoint),
-                media_type=chosen.media_type,
-                default_graph_uris=protocol.default_graph_uris,
-                named_graph_uris=protocol.named_graph_uris,
-                timeout=settings.query_timeout,
-                row_limit=settings.row_limit,
-            )
+    outcome = queries.execute(
+        QueryRequest(
+            query=protocol.text,
+            media_type=chosen.media_type,
+            default_graph_uris=protocol.default_graph_uris,
+            named_graph_uris=protocol.named_graph_uris,
+            timeout=settings.query_timeout,
+            row_limit=settings.row_limit,
         )
-    except QuerySyntaxError as error:  # the guard does not parse: the engine's error, in the caller's lines
-        raise locate_syntax_error(protocol.text, error) from None
+    )
     return outcome_response(outcome)
 
 
-def _apply(request: Request, protocol: ProtocolRequest) -> Response:
-    settings: Settings = request.app.state.settings
-    store: Store = request.app.state.store
+def _apply(request: Request, queries: QueryService, protocol: ProtocolRequest) -> Response:
+    settings = queries.settings
     endpoint = relative_iri_base(settings)
     checked = check_update(
         protocol.text,
-        guard_policy(settings, store),
+        queries.policy(),
         base_iri=endpoint,
         using_graph_uris=protocol.using_graph_uris,
         using_named_graph_uris=protocol.using_named_graph_uris,
     )
     update = tolerate_clear_of_empty_graphs(protocol.text, checked)
     try:
-        store.update(
+        queries.store.update(
             UpdateRequest(
-                update=_with_base(update, endpoint),
+                update=with_base(update, endpoint),
                 using_graph_uris=protocol.using_graph_uris,
                 using_named_graph_uris=protocol.using_named_graph_uris,
                 timeout=settings.query_timeout,
@@ -237,13 +228,6 @@ def _apply(request: Request, protocol: ProtocolRequest) -> Response:
     except QuerySyntaxError as error:  # counted in the client's lines (the guard may have put lines in front)
         raise position_in_caller_text(error, lines_before=1 + update.count("\n") - protocol.text.count("\n")) from None
     return Response(status_code=204)
-
-
-def _with_base(text: str, endpoint: str) -> str:
-    """Resolve relative IRIs against the endpoint (SPARQL 1.1 Protocol §2.1.1: the base "MAY be the service
-    endpoint"); a BASE in the request itself comes later and wins. It takes one line of its own, which
-    :func:`~ipgraph.store.sparql_text.position_in_caller_text` takes off the engine's error positions."""
-    return f"BASE <{endpoint}>\n{text}"
 
 
 def _describe(request: Request, format_names: tuple[str, ...]) -> Response:

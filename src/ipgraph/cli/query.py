@@ -19,8 +19,8 @@ from ipgraph.cli.running import RunningService, open_local_or_running
 from ipgraph.errors import InputError
 from ipgraph.formats import ALL_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, SPARQL_TSV, TURTLE, Format, format_by_name
 from ipgraph.queries import load_canned_queries
+from ipgraph.query_service import QueryService
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import GuardPolicy, check_query
 from ipgraph.store.base import QueryOutcome, QueryRequest
 from ipgraph.store.sparql_text import query_form
 
@@ -133,12 +133,9 @@ def _run_local(settings: Settings, request: QueryRequest, form: str) -> QueryOut
     if isinstance(store, RunningService):
         return through_service.query(store, request, form)
     try:
-        policy = GuardPolicy(
-            allowed_iris=frozenset(settings.allowed_service_endpoints),
-            store_graphs=lambda: frozenset(str(name) for name in store.existing_graphs()),
-        )
-        check_query(request.query, policy)
-        return store.execute(request)
+        queries = QueryService(store, settings)
+        queries.check(request.query)
+        return queries.execute(request)
     finally:
         store.close()
 
