@@ -13,7 +13,6 @@ SERVICE and LOAD always need the allow-list: the store engines would really fetc
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +28,7 @@ from rdflib.plugins.sparql.sparql import Prologue
 from rdflib.term import URIRef, Variable
 
 from ipgraph.errors import ForbiddenFetchError, InputError, QuerySyntaxError
+from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 ALLOW_SETTING = "IPGRAPH_ALLOWED_SERVICE_ENDPOINTS"
@@ -185,7 +185,7 @@ def forbid_engine_fetching() -> None:
 
 #: rdflib's grammar is one shared pyparsing object whose parse state is not thread-safe: two requests parsed at
 #: once in the thread pool corrupt each other (spurious syntax errors). Parsing is quick; one at a time.
-_PARSER_LOCK = threading.Lock()
+_PARSER_LOCK = SPARQL_PARSER_LOCK
 
 
 #: Query texts up to this length keep their syntax tree in a small cache: parsing with rdflib's grammar costs

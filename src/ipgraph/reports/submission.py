@@ -1,9 +1,12 @@
 """Checking and accepting reports: parse, validate within limits, then store a new version atomically.
 
-Limits (settings): at most ``max_concurrent_validations`` parse-and-validate jobs run at once; a request that
-finds no free slot within ``validation_timeout`` seconds is refused (503, Retry-After), and a job that runs past
-``validation_timeout`` is answered with a clear error. pyshacl cannot be interrupted, so an overrunning job keeps
-its slot until it ends: the cap holds even then.
+Limits (settings): a report holds at most ``max_report_bytes`` bytes and ``max_report_triples`` triples (real
+reports hold a few hundred; 413 beyond). At most ``max_concurrent_validations`` parse-and-validate jobs run at
+once, and one client address holds at most ``max_validations_per_client`` of them, running or waiting (429
+beyond), so one client cannot take every slot. A request that finds no free slot within ``validation_timeout``
+seconds is refused (503, Retry-After). A job is cancelled when it runs past ``validation_timeout`` or its client
+goes away: it stops at its next step (pySHACL asks the data graph for triples all the time, and the data graph
+checks the cancellation, :mod:`ipgraph.reports.validation`), so nobody's slot burns CPU for an answer no one reads.
 
 Version numbers: a lock per organisation and year serialises "find the latest version, store the next one"
 within this process, so concurrent resubmissions get distinct numbers. Two processes writing one store (two
@@ -16,8 +19,10 @@ import datetime as dt
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -26,7 +31,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Literal, Node
 
-from ipgraph.errors import IpgraphError, PermissionDeniedError, ValidationFailedError
+from ipgraph.errors import InputError, IpgraphError, PermissionDeniedError, ValidationFailedError
 from ipgraph.reports.receipts import Receipt, ReceiptJournal
 from ipgraph.reports.storage import (
     ReportArchive,
@@ -36,8 +41,9 @@ from ipgraph.reports.storage import (
     iter_report_nodes,
     prepare_version,
 )
-from ipgraph.reports.validation import ReportValidator, ValidationOutcome, parse_report
+from ipgraph.reports.validation import ReportValidator, ValidationCancelledError, ValidationOutcome, parse_report
 from ipgraph.settings import Settings
+from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 from ipgraph.store.base import Store
 from ipgraph.vocab import IPG
 
@@ -52,6 +58,14 @@ class ValidationBusyError(IpgraphError):
 
 class ValidationTimeoutError(IpgraphError):
     """Parsing and validating one report took longer than ``validation_timeout``."""
+
+
+class TooManyValidationsError(IpgraphError):
+    """This client already runs or waits for as many validations as one client may (429, try again later)."""
+
+
+class ReportTooLargeError(InputError):
+    """The upload is larger than a report may be (413): more bytes or triples than the limits allow."""
 
 
 class ReportRejectedError(ValidationFailedError):
@@ -74,45 +88,100 @@ class Checked:
 
 @dataclass(frozen=True)
 class SubmissionLimits:
-    """How much validation the service does at once, and for how long."""
+    """How large a report may be, and how much validation the service does at once, for whom, and how long."""
 
     max_concurrent: int = 4
     timeout: float = 20.0
+    max_bytes: int = 256 * 1024
+    max_triples: int = 5000
+    per_client: int = 2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SubmissionLimits:
         """The limits the operator chose."""
-        return cls(max(1, settings.max_concurrent_validations), settings.validation_timeout)
+        return cls(
+            max(1, settings.max_concurrent_validations),
+            settings.validation_timeout,
+            settings.max_report_bytes,
+            settings.max_report_triples,
+            max(1, settings.max_validations_per_client),
+        )
+
+
+#: How often a request waiting for a slot looks whether its client is still there.
+_WAIT_STEP_SECONDS = 0.1
 
 
 class ValidationGate:
-    """At most ``max_concurrent`` jobs at once, each answered within ``timeout`` seconds."""
+    """At most ``max_concurrent`` jobs at once (``per_client`` for one client), each answered within ``timeout``."""
 
     def __init__(self, limits: SubmissionLimits) -> None:
         self.limits = limits
         self.slots = threading.BoundedSemaphore(limits.max_concurrent)
         self._executor = ThreadPoolExecutor(limits.max_concurrent, thread_name_prefix="ipgraph-validation")
+        self._by_client: dict[str, int] = {}
+        self._by_client_lock = threading.Lock()
 
-    def run(self, job: Callable[[], T]) -> T:
-        """Run ``job`` in a validation slot and return its result (or raise its error)."""
-        if not self.slots.acquire(timeout=self.limits.timeout):
-            raise ValidationBusyError(
-                f"all {self.limits.max_concurrent} validation slots stayed busy for {self.limits.timeout:g} s "
-                "(IPGRAPH_MAX_CONCURRENT_VALIDATIONS); try again shortly"
-            )
+    def run(
+        self, job: Callable[[threading.Event], T], *, client: str | None = None, cancel: threading.Event | None = None
+    ) -> T:
+        """Run ``job`` in a validation slot and return its result (or raise its error).
+
+        ``job`` receives the event that cancels it: set when the time limit passes, or by the caller (``cancel``)
+        when its client has gone away. ``client`` (an address) counts against that client's share of the slots.
+        """
+        cancelled = cancel or threading.Event()
+        with self._admitted(client):
+            self._acquire_slot(cancelled)
+            try:
+                future = self._executor.submit(job, cancelled)
+            except BaseException:
+                self.slots.release()
+                raise
+            future.add_done_callback(lambda _: self.slots.release())
+            try:
+                return future.result(timeout=self.limits.timeout)
+            except TimeoutError:
+                cancelled.set()  # the answer is a 503: the job stops at its next step
+                raise ValidationTimeoutError(
+                    f"parsing and validating the report took longer than {self.limits.timeout:g} s "
+                    "(IPGRAPH_VALIDATION_TIMEOUT); send a smaller report or ask the operator to raise the limit"
+                ) from None
+
+    @contextmanager
+    def _admitted(self, client: str | None) -> Iterator[None]:
+        if client is None:
+            yield
+            return
+        with self._by_client_lock:
+            held = self._by_client.get(client, 0)
+            if held >= self.limits.per_client:
+                raise TooManyValidationsError(
+                    f"this client already has {held} validations running or waiting, as many as one client may "
+                    "(IPGRAPH_MAX_VALIDATIONS_PER_CLIENT); wait for their answers, then try again"
+                )
+            self._by_client[client] = held + 1
         try:
-            future = self._executor.submit(job)
-        except BaseException:
-            self.slots.release()
-            raise
-        future.add_done_callback(lambda _: self.slots.release())
-        try:
-            return future.result(timeout=self.limits.timeout)
-        except TimeoutError:
-            raise ValidationTimeoutError(
-                f"parsing and validating the report took longer than {self.limits.timeout:g} s "
-                "(IPGRAPH_VALIDATION_TIMEOUT); send a smaller report or ask the operator to raise the limit"
-            ) from None
+            yield
+        finally:
+            with self._by_client_lock:
+                left = self._by_client[client] - 1
+                if left:
+                    self._by_client[client] = left
+                else:
+                    del self._by_client[client]
+
+    def _acquire_slot(self, cancelled: threading.Event) -> None:
+        """Wait for a free slot until the time limit, giving up as soon as the request is cancelled."""
+        deadline = time.monotonic() + self.limits.timeout
+        while not self.slots.acquire(timeout=max(0.0, min(_WAIT_STEP_SECONDS, deadline - time.monotonic()))):
+            if cancelled.is_set():
+                raise ValidationCancelledError("the client went away before a validation slot was free")
+            if time.monotonic() >= deadline:
+                raise ValidationBusyError(
+                    f"all {self.limits.max_concurrent} validation slots stayed busy for {self.limits.timeout:g} s "
+                    "(IPGRAPH_MAX_CONCURRENT_VALIDATIONS); try again shortly"
+                )
 
     def close(self) -> None:
         """Stop accepting jobs; running ones finish."""
@@ -140,10 +209,6 @@ class ReportService:
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._validator: ReportValidator | None = None
         self._validator_lock = threading.Lock()
-        # rdflib's SPARQL parser (pyparsing) is not thread-safe, and pySHACL parses SHACL-SPARQL constraints while
-        # validating: concurrent runs fail with spurious parse errors. Validation is CPU-bound Python, so the GIL
-        # would serialise it anyway; parsing uploads and reading earlier reports still overlap.
-        self._shacl_lock = threading.Lock()
         self._key_locks: dict[ReportKey, threading.Lock] = {}
         self._key_locks_lock = threading.Lock()
 
@@ -166,27 +231,59 @@ class ReportService:
                 self._validator = ReportValidator.from_project(self.project_dir)
             return self._validator
 
-    def check(self, body: bytes, media_type: str) -> Checked:
-        """Parse and validate an upload (a dry run: nothing is stored)."""
+    def check(
+        self, body: bytes, media_type: str, *, client: str | None = None, cancel: threading.Event | None = None
+    ) -> Checked:
+        """Parse and validate an upload (a dry run: nothing is stored).
+
+        ``client`` (the sender's address) counts against that client's share of the validation slots; setting
+        ``cancel`` (its client went away) stops the work. Raises :class:`ReportTooLargeError` beyond the limits.
+        """
         received = self._clock()
+        limits = self.gate.limits
+        if len(body) > limits.max_bytes:
+            raise ReportTooLargeError(
+                f"the report is {len(body)} bytes; a report may hold at most {limits.max_bytes} bytes "
+                "(IPGRAPH_MAX_REPORT_BYTES)"
+            )
         validator = self.validator
         content_hash = hashlib.sha256(body).hexdigest()
 
-        def job() -> Checked:
+        def job(cancelled: threading.Event) -> Checked:
             report = parse_report(body, media_type)
+            if len(report) > limits.max_triples:
+                raise ReportTooLargeError(
+                    f"the report holds {len(report)} triples; a report may hold at most {limits.max_triples} "
+                    "(IPGRAPH_MAX_REPORT_TRIPLES)"
+                )
             check_uploaded_names(report)
             # The service records when it received a report; a date the sender put there is not evidence.
             for node in list(iter_report_nodes(report)):
                 report.remove((node, DCTERMS.dateSubmitted, None))
             claimed = claimed_key(report)
             earlier = self.archive.current_reports(claimed.organisation, claimed.year) if claimed else None
-            with self._shacl_lock:
-                outcome = validator.validate(report, earlier_reports=earlier, today=received.date())
+            if cancelled.is_set():
+                raise ValidationCancelledError("the validation was cancelled before it started")
+            # pySHACL parses SHACL-SPARQL with rdflib's parser, which is not thread-safe: validations take turns
+            # with each other and with the SPARQL guard. Validation is CPU-bound Python, so the GIL would serialise
+            # it anyway; parsing uploads and reading earlier reports still overlap.
+            with SPARQL_PARSER_LOCK:
+                outcome = validator.validate(
+                    report, earlier_reports=earlier, today=received.date(), cancelled=cancelled
+                )
             return Checked(report, outcome, received, content_hash)
 
-        return self.gate.run(job)
+        return self.gate.run(job, client=client, cancel=cancel)
 
-    def submit(self, body: bytes, media_type: str, organisation: URIRef) -> Receipt:
+    def submit(
+        self,
+        body: bytes,
+        media_type: str,
+        organisation: URIRef,
+        *,
+        client: str | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Receipt:
         """Validate an upload made with ``organisation``'s token and store it as that report's next version.
 
         Raises :class:`PermissionDeniedError` when the report is another organisation's and
@@ -194,7 +291,7 @@ class ReportService:
         """
         if self.read_only:
             raise PermissionDeniedError("this service is read-only (IPGRAPH_READ_ONLY); reports cannot be submitted")
-        checked = self.check(body, media_type)
+        checked = self.check(body, media_type, client=client, cancel=cancel)
         outcome = checked.outcome
         claimed = claimed_key(checked.report)
         if claimed is not None and claimed.organisation != organisation:

@@ -35,6 +35,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
+from ipgraph.errors import IpgraphError
 from ipgraph.reports.issues import ExtraResult, Issue, MessageTemplates, Severity, add_results, issues_from_results
 from ipgraph.reports.parsing import parse_report
 from ipgraph.reports.plausibility import PlausibilityBands, check_plausibility
@@ -100,6 +101,10 @@ def _remember_sparql_checks() -> None:
 _remember_sparql_checks()
 
 
+class ValidationCancelledError(IpgraphError):
+    """The validation was stopped before its end: its client went away or was already answered (503)."""
+
+
 @dataclass(frozen=True)
 class ValidationOutcome:
     """The result of validating one report: whether it may be stored, and every issue found."""
@@ -152,11 +157,13 @@ class ReportValidator:
         report: Graph,
         earlier_reports: Graph | None = None,
         today: datetime.date | None = None,
+        cancelled: threading.Event | None = None,
     ) -> ValidationOutcome:
         """Check ``report`` against the shapes and the plan, and against ``earlier_reports`` for plausibility.
 
         ``today`` is the date the service receives the report: when given and the report has no
-        dcterms:dateSubmitted, timeliness is judged by it. ``report`` itself is never modified.
+        dcterms:dateSubmitted, timeliness is judged by it. ``report`` itself is never modified. Setting
+        ``cancelled`` stops the run with :class:`ValidationCancelledError` at pySHACL's next look at the data.
         """
         extra: list[ExtraResult] = []
         reports = sorted(set(report.subjects(RDF.type, IPG.AnnualReport)), key=str)
@@ -171,9 +178,11 @@ class ReportValidator:
             added.append((the_report, DCTERMS.dateSubmitted, RdfLiteral(today)))
         # The thread's data graph holds the plan slice; the report is added for this run and taken out after.
         state.data.add_all(added)
+        state.data.cancelled = cancelled
         try:
             results = self._run_shacl(state)
         finally:
+            state.data.cancelled = None
             state.data.remove_all(added)
         if the_report is not None and earlier_reports is not None:
             extra.extend(check_plausibility(report, the_report, earlier_reports, self._bands))
@@ -234,6 +243,17 @@ class _MirroredGraph(Graph):
         super().__init__()
         self.mirror = ScratchStore()
         self._by_this: dict[str, tuple[list[str], dict[Identifier, list[dict[str, Identifier]]]] | None] = {}
+        #: Set while a validation runs: when its event is set, the next look at the data stops the run.
+        self.cancelled: threading.Event | None = None
+
+    def triples(self, triple: Any, *args: Any, **kwargs: Any) -> Any:
+        """rdflib's triples, after checking that the validation asking for them is still wanted."""
+        self._stop_if_cancelled()
+        return super().triples(triple, *args, **kwargs)
+
+    def _stop_if_cancelled(self) -> None:
+        if self.cancelled is not None and self.cancelled.is_set():
+            raise ValidationCancelledError("the validation was cancelled: its client went away or was answered")
 
     def add_all(self, triples: list[tuple[Node, Node, Node]]) -> None:
         """Add ``triples`` to the graph and its mirror."""
@@ -260,6 +280,7 @@ class _MirroredGraph(Graph):
         **kwargs: Any,
     ) -> Result:
         """Answer a SPARQL SELECT text (pySHACL's only use) from the mirror, as an rdflib result."""
+        self._stop_if_cancelled()
         if not isinstance(query_object, str) or initNs:
             return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
         bindings = {str(name): value for name, value in (initBindings or {}).items()}
@@ -458,6 +479,7 @@ __all__ = [
     "Issue",
     "ReportValidator",
     "Severity",
+    "ValidationCancelledError",
     "ValidationOutcome",
     "parse_report",
     "plan_context",
