@@ -32,12 +32,15 @@ from ipgraph.formats import (
     N_QUADS,
     N_TRIPLES,
     RDF_XML,
+    TRIG,
+    TURTLE,
     Format,
     UnsupportedMediaTypeError,
     format_for_media_type,
     parse_media_type,
 )
 from ipgraph.jsonld_checks import IRI_FORBIDDEN, check_json_ld, json_syntax_error
+from ipgraph.nesting import check_turtle_nesting, check_xml_nesting
 from ipgraph.store.syntax import engine_reads, parse_statements
 
 # What rdflib's parsers raise on malformed input (its JSON-LD parser: NameError for a bare scalar); anything else
@@ -50,6 +53,10 @@ class ParseLimits:
     """Bounds on hostile structure (body size is enforced where the bytes are read)."""
 
     max_json_depth: int = 64
+    #: Turtle and TriG ``[ ]``, ``( )`` and ``{ }`` groups inside one another (:mod:`ipgraph.nesting`).
+    max_nesting: int = 64
+    #: RDF/XML elements inside one another (a nested node costs two: its property and its description).
+    max_xml_depth: int = 130
 
 
 def parse_graph(data: bytes, content_type: str | None, *, base_iri: str, limits: ParseLimits = ParseLimits()) -> Graph:
@@ -90,10 +97,13 @@ def _format(content_type: str | None, offers: tuple[Format, ...]) -> Format:
 def _parse_into(graph: Graph, data: bytes, chosen: Format, base_iri: str, limits: ParseLimits) -> None:
     if chosen is RDF_XML:
         _refuse_xml_declarations(data)
+        check_xml_nesting(data, limits.max_xml_depth)
         source: str | bytes = data
     else:
         source = _decode(data)
     if isinstance(source, str) and engine_reads(chosen.media_type):
+        if chosen in (TURTLE, TRIG):
+            check_turtle_nesting(source, chosen.media_type, limits.max_nesting)
         _add_statements(graph, source, chosen, base_iri)
         return
     if chosen is JSON_LD:

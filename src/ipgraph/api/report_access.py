@@ -17,13 +17,13 @@ from ipgraph.api.auth import bearer_token
 from ipgraph.api.body import read_body
 from ipgraph.api.problems import RETRY_AFTER_SECONDS, HttpStatusError
 from ipgraph.errors import AuthenticationError, IpgraphError
-from ipgraph.reports.submission import (
-    ReportService,
+from ipgraph.reports.gate import (
     ReportTooLargeError,
     TooManyValidationsError,
     ValidationBusyError,
     ValidationTimeoutError,
 )
+from ipgraph.reports.submission import ReportService
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
 

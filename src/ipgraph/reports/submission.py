@@ -1,12 +1,8 @@
 """Checking and accepting reports: parse, validate within limits, then store a new version atomically.
 
 Limits (settings): a report holds at most ``max_report_bytes`` bytes and ``max_report_triples`` triples (real
-reports hold a few hundred; 413 beyond). At most ``max_concurrent_validations`` parse-and-validate jobs run at
-once, and one client address holds at most ``max_validations_per_client`` of them, running or waiting (429
-beyond), so one client cannot take every slot. A request that finds no free slot within ``validation_timeout``
-seconds is refused (503, Retry-After). A job is cancelled when it runs past ``validation_timeout`` or its client
-goes away: it stops at its next step (pySHACL asks the data graph for triples all the time, and the data graph
-checks the cancellation, :mod:`ipgraph.reports.validation`), so nobody's slot burns CPU for an answer no one reads.
+reports hold a few hundred; 413 beyond); the work runs through :class:`ipgraph.reports.gate.ValidationGate`, which
+bounds how many validations run at once, per client and for how long, and cancels the ones nobody waits for.
 
 Version numbers: a lock per organisation and year serialises "find the latest version, store the next one"
 within this process, so concurrent resubmissions get distinct numbers. Two processes writing one store (two
@@ -19,19 +15,21 @@ import datetime as dt
 import hashlib
 import logging
 import threading
-import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Literal, Node
 
-from ipgraph.errors import InputError, IpgraphError, PermissionDeniedError, ValidationFailedError
+from ipgraph.errors import PermissionDeniedError, ValidationFailedError
+from ipgraph.reports.gate import (
+    ReportTooLargeError,
+    SubmissionLimits,
+    ValidationGate,
+    parser_turn,
+)
 from ipgraph.reports.receipts import Receipt, ReceiptJournal
 from ipgraph.reports.storage import (
     ReportArchive,
@@ -41,31 +39,13 @@ from ipgraph.reports.storage import (
     iter_report_nodes,
     prepare_version,
 )
-from ipgraph.reports.validation import ReportValidator, ValidationCancelledError, ValidationOutcome, parse_report
+from ipgraph.reports.validation import ReportValidator, ValidationOutcome, parse_report
 from ipgraph.settings import Settings
-from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 from ipgraph.store.base import Store
 from ipgraph.vocab import IPG
 
-T = TypeVar("T")
 logger = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
-
-
-class ValidationBusyError(IpgraphError):
-    """Every validation slot stayed taken for as long as a request may wait (503, try again later)."""
-
-
-class ValidationTimeoutError(IpgraphError):
-    """Parsing and validating one report took longer than ``validation_timeout``."""
-
-
-class TooManyValidationsError(IpgraphError):
-    """This client already runs or waits for as many validations as one client may (429, try again later)."""
-
-
-class ReportTooLargeError(InputError):
-    """The upload is larger than a report may be (413): more bytes or triples than the limits allow."""
 
 
 class ReportRejectedError(ValidationFailedError):
@@ -86,108 +66,6 @@ class Checked:
     content_hash: str
 
 
-@dataclass(frozen=True)
-class SubmissionLimits:
-    """How large a report may be, and how much validation the service does at once, for whom, and how long."""
-
-    max_concurrent: int = 4
-    timeout: float = 20.0
-    max_bytes: int = 256 * 1024
-    max_triples: int = 5000
-    per_client: int = 2
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SubmissionLimits:
-        """The limits the operator chose."""
-        return cls(
-            max(1, settings.max_concurrent_validations),
-            settings.validation_timeout,
-            settings.max_report_bytes,
-            settings.max_report_triples,
-            max(1, settings.max_validations_per_client),
-        )
-
-
-#: How often a request waiting for a slot looks whether its client is still there.
-_WAIT_STEP_SECONDS = 0.1
-
-
-class ValidationGate:
-    """At most ``max_concurrent`` jobs at once (``per_client`` for one client), each answered within ``timeout``."""
-
-    def __init__(self, limits: SubmissionLimits) -> None:
-        self.limits = limits
-        self.slots = threading.BoundedSemaphore(limits.max_concurrent)
-        self._executor = ThreadPoolExecutor(limits.max_concurrent, thread_name_prefix="ipgraph-validation")
-        self._by_client: dict[str, int] = {}
-        self._by_client_lock = threading.Lock()
-
-    def run(
-        self, job: Callable[[threading.Event], T], *, client: str | None = None, cancel: threading.Event | None = None
-    ) -> T:
-        """Run ``job`` in a validation slot and return its result (or raise its error).
-
-        ``job`` receives the event that cancels it: set when the time limit passes, or by the caller (``cancel``)
-        when its client has gone away. ``client`` (an address) counts against that client's share of the slots.
-        """
-        cancelled = cancel or threading.Event()
-        with self._admitted(client):
-            self._acquire_slot(cancelled)
-            try:
-                future = self._executor.submit(job, cancelled)
-            except BaseException:
-                self.slots.release()
-                raise
-            future.add_done_callback(lambda _: self.slots.release())
-            try:
-                return future.result(timeout=self.limits.timeout)
-            except TimeoutError:
-                cancelled.set()  # the answer is a 503: the job stops at its next step
-                raise ValidationTimeoutError(
-                    f"parsing and validating the report took longer than {self.limits.timeout:g} s "
-                    "(IPGRAPH_VALIDATION_TIMEOUT); send a smaller report or ask the operator to raise the limit"
-                ) from None
-
-    @contextmanager
-    def _admitted(self, client: str | None) -> Iterator[None]:
-        if client is None:
-            yield
-            return
-        with self._by_client_lock:
-            held = self._by_client.get(client, 0)
-            if held >= self.limits.per_client:
-                raise TooManyValidationsError(
-                    f"this client already has {held} validations running or waiting, as many as one client may "
-                    "(IPGRAPH_MAX_VALIDATIONS_PER_CLIENT); wait for their answers, then try again"
-                )
-            self._by_client[client] = held + 1
-        try:
-            yield
-        finally:
-            with self._by_client_lock:
-                left = self._by_client[client] - 1
-                if left:
-                    self._by_client[client] = left
-                else:
-                    del self._by_client[client]
-
-    def _acquire_slot(self, cancelled: threading.Event) -> None:
-        """Wait for a free slot until the time limit, giving up as soon as the request is cancelled."""
-        deadline = time.monotonic() + self.limits.timeout
-        while not self.slots.acquire(timeout=max(0.0, min(_WAIT_STEP_SECONDS, deadline - time.monotonic()))):
-            if cancelled.is_set():
-                raise ValidationCancelledError("the client went away before a validation slot was free")
-            if time.monotonic() >= deadline:
-                raise ValidationBusyError(
-                    f"all {self.limits.max_concurrent} validation slots stayed busy for {self.limits.timeout:g} s "
-                    "(IPGRAPH_MAX_CONCURRENT_VALIDATIONS); try again shortly"
-                )
-
-    def close(self) -> None:
-        """Stop accepting jobs; running ones finish."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
-
 class ReportService:
     """The submission workflow over one store; thread-safe, one per application."""
 
@@ -197,14 +75,14 @@ class ReportService:
         *,
         project_dir: Path,
         data_dir: Path,
-        limits: SubmissionLimits = SubmissionLimits(),
+        limits: SubmissionLimits | None = None,
         read_only: bool = False,
         clock: Clock | None = None,
     ) -> None:
         self.archive = ReportArchive(store)
         self.project_dir = project_dir
         self.journal = ReceiptJournal.for_data_dir(data_dir)
-        self.gate = ValidationGate(limits)
+        self.gate = ValidationGate(limits or SubmissionLimits())
         self.read_only = read_only
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._validator: ReportValidator | None = None
@@ -262,12 +140,10 @@ class ReportService:
                 report.remove((node, DCTERMS.dateSubmitted, None))
             claimed = claimed_key(report)
             earlier = self.archive.current_reports(claimed.organisation, claimed.year) if claimed else None
-            if cancelled.is_set():
-                raise ValidationCancelledError("the validation was cancelled before it started")
             # pySHACL parses SHACL-SPARQL with rdflib's parser, which is not thread-safe: validations take turns
             # with each other and with the SPARQL guard. Validation is CPU-bound Python, so the GIL would serialise
             # it anyway; parsing uploads and reading earlier reports still overlap.
-            with SPARQL_PARSER_LOCK:
+            with parser_turn(cancelled):
                 outcome = validator.validate(
                     report, earlier_reports=earlier, today=received.date(), cancelled=cancelled
                 )
