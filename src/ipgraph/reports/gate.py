@@ -49,7 +49,7 @@ class SubmissionLimits:
     max_concurrent: int = 4
     timeout: float = 20.0
     max_bytes: int = 256 * 1024
-    max_triples: int = 5000
+    max_triples: int = 2000
     per_client: int = 2
 
     @classmethod

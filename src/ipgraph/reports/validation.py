@@ -184,6 +184,8 @@ class ReportValidator:
         finally:
             state.data.cancelled = None
             state.data.remove_all(added)
+        if cancelled is not None and cancelled.is_set():  # reading thousands of results is a step of its own
+            raise ValidationCancelledError("the validation was cancelled: its client went away or was answered")
         if the_report is not None and earlier_reports is not None:
             extra.extend(check_plausibility(report, the_report, earlier_reports, self._bands))
         add_results(results, extra)
