@@ -103,12 +103,15 @@ def _walk(document: Any, max_depth: int) -> Iterator[tuple[_Node, str, Any]]:
         if isinstance(node.value, dict):
             stack.append(_members(node))
         elif isinstance(node.value, list):
-            stack.append(
-                _Node(item, node.depth + 1, node.in_context, f"{node.path}[{index}]", node.is_context)
-                for index, item in enumerate(node.value)
-            )
+            stack.append(_items(node))
         if node.member is not None:
             yield node.member
+
+
+def _items(node: _Node) -> Iterator[_Node]:
+    """The items of an array, in order."""
+    for index, item in enumerate(node.value):
+        yield _Node(item, node.depth + 1, node.in_context, f"{node.path}[{index}]", node.is_context)
 
 
 def _members(node: _Node) -> Iterator[_Node]:

@@ -21,7 +21,6 @@ from typing import TypeVar
 from ipgraph.errors import InputError, IpgraphError
 from ipgraph.reports.validation import ValidationCancelledError
 from ipgraph.settings import Settings
-from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 
 T = TypeVar("T")
 
@@ -160,15 +159,3 @@ class ValidationGate:
     def close(self) -> None:
         """Stop accepting jobs; running ones finish."""
         self._executor.shutdown(wait=False, cancel_futures=True)
-
-
-@contextmanager
-def parser_turn(cancelled: threading.Event) -> Iterator[None]:
-    """Hold rdflib's SPARQL parser lock, giving up (and the slot with it) as soon as the job is cancelled."""
-    while not SPARQL_PARSER_LOCK.acquire(timeout=_WAIT_STEP_SECONDS):
-        if cancelled.is_set():
-            raise ValidationCancelledError("the validation was cancelled while it waited for its turn")
-    try:
-        yield
-    finally:
-        SPARQL_PARSER_LOCK.release()

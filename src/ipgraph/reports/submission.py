@@ -28,7 +28,6 @@ from ipgraph.reports.gate import (
     ReportTooLargeError,
     SubmissionLimits,
     ValidationGate,
-    parser_turn,
 )
 from ipgraph.reports.receipts import Receipt, ReceiptJournal
 from ipgraph.reports.storage import (
@@ -39,7 +38,7 @@ from ipgraph.reports.storage import (
     iter_report_nodes,
     prepare_version,
 )
-from ipgraph.reports.validation import ReportValidator, ValidationOutcome, parse_report
+from ipgraph.reports.validation import ReportValidator, ValidationCancelledError, ValidationOutcome, parse_report
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 from ipgraph.vocab import IPG
@@ -140,13 +139,9 @@ class ReportService:
                 report.remove((node, DCTERMS.dateSubmitted, None))
             claimed = claimed_key(report)
             earlier = self.archive.current_reports(claimed.organisation, claimed.year) if claimed else None
-            # pySHACL parses SHACL-SPARQL with rdflib's parser, which is not thread-safe: validations take turns
-            # with each other and with the SPARQL guard. Validation is CPU-bound Python, so the GIL would serialise
-            # it anyway; parsing uploads and reading earlier reports still overlap.
-            with parser_turn(cancelled):
-                outcome = validator.validate(
-                    report, earlier_reports=earlier, today=received.date(), cancelled=cancelled
-                )
+            if cancelled.is_set():
+                raise ValidationCancelledError("the validation was cancelled before it started")
+            outcome = validator.validate(report, earlier_reports=earlier, today=received.date(), cancelled=cancelled)
             return Checked(report, outcome, received, content_hash)
 
         return self.gate.run(job, client=client, cancel=cancel)

@@ -39,6 +39,7 @@ from ipgraph.errors import IpgraphError
 from ipgraph.reports.issues import ExtraResult, Issue, MessageTemplates, Severity, add_results, issues_from_results
 from ipgraph.reports.parsing import parse_report
 from ipgraph.reports.plausibility import PlausibilityBands, check_plausibility
+from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 from ipgraph.store.scratch import ScratchStore
 from ipgraph.vocab import CANONICAL_BASE, IPG, IPR, SDMX_ATTRIBUTE, sparql_prologue
 
@@ -284,7 +285,7 @@ class _MirroredGraph(Graph):
         """Answer a SPARQL SELECT text (pySHACL's only use) from the mirror, as an rdflib result."""
         self._stop_if_cancelled()
         if not isinstance(query_object, str) or initNs:
-            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+            return self._query_with_rdflib(query_object, processor, result, initNs, initBindings, **kwargs)
         bindings = {str(name): value for name, value in (initBindings or {}).items()}
         grouped = self._grouped(query_object) if set(bindings) == {"this"} else None
         if grouped is not None:
@@ -293,13 +294,25 @@ class _MirroredGraph(Graph):
             try:
                 names, rows = self.mirror.select(query_object, bindings)
             except RuntimeError:  # a binding the query does not project: let rdflib answer
-                return super().query(
-                    query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
-                )
+                return self._query_with_rdflib(query_object, processor, result, initNs, initBindings, **kwargs)
         answer = Result("SELECT")
         answer.vars = [Variable(name) for name in names]
         answer.bindings = [{Variable(name): value for name, value in row.items()} for row in rows]
         return answer
+
+    def _query_with_rdflib(
+        self,
+        query_object: str | Query,
+        processor: str,
+        result: str,
+        init_ns: Mapping[str, Any] | None,
+        init_bindings: Mapping[str, Identifier] | None,
+        **kwargs: Any,
+    ) -> Result:
+        """rdflib's own answer, parsing the text with rdflib's SPARQL parser, which is not thread-safe: it takes
+        turns with every other user of that parser (:mod:`ipgraph.sparql_parser_lock`)."""
+        with SPARQL_PARSER_LOCK:
+            return super().query(query_object, processor, result, init_ns, init_bindings, True, **kwargs)
 
     def _grouped(self, text: str) -> tuple[list[str], dict[Identifier, list[dict[str, Identifier]]]] | None:
         """The rows of ``text`` run with ``$this`` free, by the node ``?this`` is bound to (None: not groupable)."""
