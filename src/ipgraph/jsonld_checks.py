@@ -21,6 +21,8 @@ from ipgraph.errors import ForbiddenFetchError, RdfSyntaxError
 #: Characters an IRI (or a compact IRI, or a blank node identifier) never holds (RFC 3987 §2.2).
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
+#: What the depth scan looks at: strings (skipped whole, brackets inside them do not count) and brackets.
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _STRING = "a string"
 _IRI = 'an IRI (a string without spaces or <>"{}|\\^`)'
 
@@ -28,7 +30,6 @@ _IRI = 'an IRI (a string without spaces or <>"{}|\\^`)'
 @dataclass(frozen=True)
 class _Node:
     value: Any
-    depth: int
     in_context: bool
     path: str
     is_context: bool = False
@@ -38,15 +39,14 @@ class _Node:
 
 def check_json_ld(text: str, *, max_depth: int) -> None:
     """Refuse ``text`` unless it is a JSON-LD document ipgraph may hand to rdflib; see the module docstring."""
+    _check_depth(text, max_depth)
     try:
         document = json.loads(text)
-    except RecursionError:
-        raise RdfSyntaxError(f"JSON-LD nested deeper than {max_depth} levels is refused", line=1, column=1) from None
     except json.JSONDecodeError as error:
         raise json_syntax_error(error) from None
     _check_document_shape(document)
     occurrences: dict[str, int] = {}
-    for node, key, value in _walk(document, max_depth):
+    for node, key, value in _walk(document):
         seen = occurrences[key] = occurrences.get(key, 0) + 1
         if key.startswith("@"):
             problem = _keyword_problem(key, value, node)
@@ -90,16 +90,34 @@ def _check_document_shape(document: Any) -> None:
     )
 
 
-def _walk(document: Any, max_depth: int) -> Iterator[tuple[_Node, str, Any]]:
+def _check_depth(text: str, max_depth: int) -> None:
+    """Refuse arrays and objects nested deeper than ``max_depth``, at the bracket that goes too deep (before
+    decoding: Python's decoder recurses too)."""
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > max_depth:
+                before = text[: match.start()]
+                line, column = before.count("\n") + 1, match.start() - (before.rfind("\n") + 1) + 1
+                raise RdfSyntaxError(
+                    f"JSON-LD error at line {line}, column {column}: nested deeper than {max_depth} levels is refused",
+                    line=line,
+                    column=column,
+                )
+        elif bracket in "]}":
+            depth -= 1
+
+
+def _walk(document: Any) -> Iterator[tuple[_Node, str, Any]]:
     """Every member (object, key, value) of ``document`` in text order, without recursion."""
-    stack: list[Iterator[_Node]] = [iter([_Node(document, 1, False, "$")])]
+    stack: list[Iterator[_Node]] = [iter([_Node(document, False, "$")])]
     while stack:
         node = next(stack[-1], None)
         if node is None:
             stack.pop()
             continue
-        if node.depth > max_depth:
-            raise RdfSyntaxError(f"JSON-LD nested deeper than {max_depth} levels is refused (at {node.path})")
         if isinstance(node.value, dict):
             stack.append(_members(node))
         elif isinstance(node.value, list):
@@ -111,14 +129,14 @@ def _walk(document: Any, max_depth: int) -> Iterator[tuple[_Node, str, Any]]:
 def _items(node: _Node) -> Iterator[_Node]:
     """The items of an array, in order."""
     for index, item in enumerate(node.value):
-        yield _Node(item, node.depth + 1, node.in_context, f"{node.path}[{index}]", node.is_context)
+        yield _Node(item, node.in_context, f"{node.path}[{index}]", node.is_context)
 
 
 def _members(node: _Node) -> Iterator[_Node]:
     """The values of an object's members, each carrying its member so the walk reports it in text order."""
     for key, value in node.value.items():
         in_context = node.in_context or key == "@context"
-        yield _Node(value, node.depth + 1, in_context, f"{node.path}.{key}", key == "@context", (node, key, value))
+        yield _Node(value, in_context, f"{node.path}.{key}", key == "@context", (node, key, value))
 
 
 def _keyword_problem(key: str, value: Any, node: _Node) -> str | None:
