@@ -64,7 +64,8 @@ class Settings:
     validation_timeout: float = _setting(20.0, "Seconds parsing and validating one report may take.")
     max_concurrent_validations: int = _setting(4, "Reports validated at the same time; more wait, then get 503.")
     max_validations_per_client: int = _setting(
-        2, "Validations one client address may run or wait for at once (429 beyond), so one cannot take every slot."
+        2, "Anonymous validations one client address may run or wait for at once (429 beyond), so one client cannot "
+        "take every slot."
     )
     max_report_bytes: int = _setting(
         256 * 1024, "Largest report upload (/reports, /reports/validate, the form) accepted (413 beyond)."

@@ -84,14 +84,18 @@ async def read_report_body(request: Request, settings: Settings) -> bytes:
     return await read_body(request, settings.max_body_bytes)
 
 
-async def run_validation(request: Request, work: Callable[[str | None, threading.Event], T]) -> T:
-    """Run ``work(client, cancel)`` in a worker thread within the validation limits, for this request's client.
+async def run_validation(
+    request: Request, work: Callable[[str | None, threading.Event], T], *, anonymous: bool = True
+) -> T:
+    """Run ``work(client, cancel)`` in a worker thread within the validation limits.
 
-    When the client disconnects before the answer, ``cancel`` is set: the validation stops and frees its slot
-    instead of computing an answer nobody will read.
+    ``client`` is the address an anonymous request came from (its share of the slots is bounded); a request
+    made with an organisation's token passes ``None``: organisations are accountable, and many of them may reach
+    the service through one office gateway. When the client disconnects before the answer, ``cancel`` is set: the
+    validation stops and frees its slot instead of computing an answer nobody will read.
     """
     cancel = threading.Event()
-    client = request.client.host if request.client else None
+    client = request.client.host if request.client and anonymous else None
     job = asyncio.ensure_future(run_limited(run_in_threadpool(work, client, cancel)))
     gone = asyncio.ensure_future(_disconnected(request))
     try:

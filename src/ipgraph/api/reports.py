@@ -4,8 +4,9 @@
   SHACL Turtle or JSON-LD, CSV, or a readable HTML page).
 - ``POST /reports`` — ``Authorization: Bearer <organisation token>``: 201 with ``Location`` (the report's IRI) and a
   receipt, 422 with the validation result and nothing stored, 401 without a valid token, 403 for another
-  organisation's report or in read-only mode, 413 beyond ``max_report_bytes`` or ``max_report_triples``, 429 when
-  this client already holds its share of the validation slots, 503 when validation is saturated.
+  organisation's report or in read-only mode, 413 beyond ``max_report_bytes`` or ``max_report_triples``, 503 when
+  validation is saturated. ``/reports/validate`` answers 429 when the client's address already holds its share of
+  the validation slots.
 - ``GET /reports`` (``?organisation=&year=&current=true``), ``GET /reports/{organisation}/{year}`` (the current
   version) and ``…/v{n}`` (any version): JSON metadata, or the version's triples in an RDF format by ``Accept``.
 - ``GET /reports/submit`` and ``POST /reports/submit``: the submission form for people
@@ -97,6 +98,7 @@ async def submit_report(request: Request) -> Response:
         receipt = await run_validation(
             request,
             lambda client, cancel: service.submit(body, media_type, organisation, client=client, cancel=cancel),
+            anonymous=False,
         )
     except ReportRejectedError as rejected:
         return outcome_response(request, rejected.outcome, refusal_format, status=422)
