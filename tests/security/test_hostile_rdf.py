@@ -241,7 +241,7 @@ PARSER_ERRORS = {
         + "<e:p><rdf:Description>" * DEEP + "</rdf:Description></e:p>" * DEEP + "</rdf:Description></rdf:RDF>",
         ["nested deeper"],
     ),
-    "jsonld-deep": (JSON_LD, '{"@id": "https://e/a", "https://e/p": ' + "[" * DEEP + "1" + "]" * DEEP + "}", ["deeper"]),
+    "jsonld-deep": (JSON_LD, '{"@id": "https://e/a", "https://e/p": ' + "[" * DEEP + "1" + "]" * DEEP + "}", ["deep"]),
     "turtle-iri-with-space": (TURTLE, "<https://example.org/a b> <https://example.org/p> 1 .\n", ["iri"]),
     "turtle-iri-escaped-gt": (TURTLE, "<https://example.org/a\\u003E> <https://example.org/p> 1 .\n", ["iri"]),
     "ntriples-iri-with-space": (N_TRIPLES, '<https://example.org/a b> <https://example.org/p> "1" .\n', ["iri"]),

@@ -39,8 +39,8 @@ def parse_statements(text: str, media_type: str, *, base_iri: str) -> Iterator[S
 
     Raises :class:`RdfSyntaxError` naming line and column for malformed text or an invalid IRI.
 
-    >>> [str(term) for term in next(parse_statements('<a> <p> "x" .', "text/turtle", base_iri="urn:x:"))[:3]]
-    ['urn:x:a', 'urn:x:p', 'x']
+    >>> [str(term) for term in next(parse_statements('<a> <p> "x" .', "text/turtle", base_iri="https://e/"))[:3]]
+    ['https://e/a', 'https://e/p', 'x']
     """
     try:
         for quad in ox.parse(text, _ENGINE_FORMATS[media_type], base_iri=base_iri, rename_blank_nodes=True):
