@@ -13,16 +13,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# The query page's editor: npm packages pinned by web/package-lock.json, bundled by esbuild into the package's
-# static files (git-ignored, rebuilt only when the lock file or the sources change).
-WEB_BUNDLE := src/ipgraph/static/query-editor.js
+# The query page's editor and the API documentation page (Swagger UI): npm packages pinned by
+# web/package-lock.json, bundled by esbuild into the package's static files (git-ignored, rebuilt only when the
+# lock file or the sources change). No install script runs: nothing reaches out while building.
+WEB_BUNDLES := src/ipgraph/static/query-editor.js src/ipgraph/static/api-docs/api-docs.js \
+	src/ipgraph/static/api-docs/swagger-ui.css
 
-web: $(WEB_BUNDLE)
+web: $(WEB_BUNDLES)
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
 
-$(WEB_BUNDLE): web/node_modules/.package-lock.json $(wildcard web/src/*.js)
+$(WEB_BUNDLES) &: web/node_modules/.package-lock.json $(wildcard web/src/*.js)
 	cd web && npm run build
 
 serve: setup

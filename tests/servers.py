@@ -6,6 +6,7 @@ directory has its own ``conftest`` module, and only one module of that name can 
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import subprocess
 import sys
@@ -99,17 +100,23 @@ def run_oxigraph(location: Path, port: int | None = None, options: Sequence[str]
 
 @contextmanager
 def serve_app(settings: Settings, store: Store | None = None) -> Iterator[str]:
-    """Run ``create_app(settings, store)`` in a real uvicorn on a free port (in a thread); yield its base URL."""
+    """Run ``create_app(settings, store)`` in a real uvicorn on a free port (in a thread); yield its base URL.
+
+    The settings are told the address, as ``ipgraph serve`` would be: the service names its own graphs from it.
+    """
     from ipgraph.api import create_app
 
-    with serve(create_app(settings, store)) as url:
+    port = free_port()
+    served = dataclasses.replace(settings, host="127.0.0.1", port=port)
+    with serve(create_app(served, store), port) as url:
         yield url
 
 
 @contextmanager
-def serve(app: ASGIApplication) -> Iterator[str]:
-    """Run an application in a real uvicorn on a free 127.0.0.1 port (in a thread); yield its base URL."""
-    port = free_port()
+def serve(app: ASGIApplication, port: int | None = None) -> Iterator[str]:
+    """Run an application in a real uvicorn on 127.0.0.1 (on ``port``, else a free one, in a thread); yield its
+    base URL."""
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="ipgraph-test-uvicorn", daemon=True)

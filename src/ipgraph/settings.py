@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
 from ipgraph.errors import SettingsError
 
@@ -40,7 +41,15 @@ class Settings:
         "https://w3id.org/ipgraph/", "Base of every published IRI; requests for /id/… and /def are answered from it."
     )
     public_url: str = _setting(
-        "", "The URL this service is reached at, for links in descriptions (empty: from the request)."
+        "",
+        "The URL this service is reached at, for links in descriptions and the IRIs of graphs created through "
+        "/store (empty: links follow the request's host, one of IPGRAPH_TRUSTED_HOSTS; graph IRIs use "
+        "IPGRAPH_HOST and IPGRAPH_PORT).",
+    )
+    trusted_hosts: tuple[str, ...] = _setting(
+        ("127.0.0.1", "localhost"),
+        "Comma-separated host names a request's Host header may carry (`*.example.org` for subdomains, `*` for "
+        "any); the host of IPGRAPH_PUBLIC_URL is always trusted; any other Host is answered 400.",
     )
     store_mode: StoreMode = _setting("embedded", "`embedded` (pyoxigraph on disk) or `remote` (a SPARQL 1.1 server).")
     remote_query_url: str = _setting("", "Remote mode: the SPARQL query endpoint.")
@@ -92,6 +101,16 @@ class Settings:
             raise SettingsError("store_mode 'remote' needs remote_query_url (IPGRAPH_REMOTE_QUERY_URL)")
         if not self.base_iri.endswith("/"):
             raise SettingsError(f"base_iri must end with '/': {self.base_iri!r}")
+        if self.public_url:
+            parts = urlsplit(self.public_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+                raise SettingsError(f"public_url must be an http(s) URL such as https://ipgraph.example.org/, "
+                                    f"not {self.public_url!r}")
+
+    def trusted_host_names(self) -> tuple[str, ...]:
+        """The names a request's ``Host`` may carry: ``trusted_hosts`` and the host of ``public_url``."""
+        public_host = urlsplit(self.public_url).hostname if self.public_url else None
+        return (*self.trusted_hosts, *((public_host,) if public_host else ()))
 
 
 def _convert(spec: dataclasses.Field[Any], raw: str) -> Any:

@@ -1,4 +1,4 @@
-"""Every canned query parses, answers, and its answer matches what Plan 160/KH-UBND says (CQ1–CQ19).
+"""Every canned query parses, answers, and its answer matches what Plan 160/KH-UBND says (CQ1–CQ27).
 
 The queries run on a real on-disk embedded store loaded with the project's files, exactly as the service
 runs them (union default graph, parameters bound as RDF terms).
@@ -52,14 +52,14 @@ def test_every_query_has_titles_in_both_languages_and_answers(store: EmbeddedSto
         assert run(store, name), f"{name} returned no rows"
 
 
-def test_every_competency_question_up_to_cq19_has_a_query() -> None:
+def test_every_competency_question_up_to_cq27_has_a_query() -> None:
     """Each query names the competency questions it answers at the end of its description, e.g. "(CQ4, CQ5)"."""
     answered = {
         int(number)
         for query in QUERIES.values()
         for number in re.findall(r"CQ(\d+)", query.description("en").rpartition("(")[2])
     }
-    assert set(range(1, 20)) <= answered
+    assert set(range(1, 28)) <= answered
 
 
 def test_cq1_agencies_and_their_duty_counts(store: EmbeddedStore) -> None:
@@ -196,8 +196,15 @@ def test_cq13_ip_categories(store: EmbeddedStore) -> None:
         kinds.setdefault(text(row, "category_en"), set()).add(text(row, "kind_en").lower())
     assert len(kinds) == 3
     everything = " | ".join(sorted(kind for values in kinds.values() for kind in values))
-    for kind in ("invention", "utility solution", "trademark", "collective mark", "certification mark",
-                 "geographical indication", "plant variet"):
+    for kind in (
+        "invention",
+        "utility solution",
+        "trademark",
+        "collective mark",
+        "certification mark",
+        "geographical indication",
+        "plant variet",
+    ):
         assert kind in everything
 
 
@@ -205,8 +212,11 @@ def test_cq14_training_targets(store: EmbeddedStore) -> None:
     rows = {text(row, "reference"): row for row in run(store, "training_targets")}
     assert {"II.2.1.a.b1", "II.2.1.a.b2", "II.2.1.a.b3", "II.2.2.a.b1", "II.2.2.a.b2", "II.2.2.a.b3"} <= set(rows)
     staff = text(rows["II.2.1.a.b1"], "staff_of_vi")
-    for department in ("Sở Khoa học và Công nghệ", "Sở Nông nghiệp và Phát triển nông thôn",
-                       "Sở Văn hóa, Thể thao và Du lịch"):
+    for department in (
+        "Sở Khoa học và Công nghệ",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở Văn hóa, Thể thao và Du lịch",
+    ):
         assert department in staff
 
 
@@ -248,11 +258,12 @@ def test_cq19_who_carries_each_duty_today(store: EmbeddedStore) -> None:
     """The successor chain is followed to its end; the plan's own leads stay as written beside today's holders."""
     rows = run(store, "duty_holders_today")
     holders = {(text(row, "reference"), row["lead"]): row for row in rows}
-    # Every lead of every duty of section V appears once, with the plan's own assignment intact.
+    # Every lead (and requested body) of every duty of section V appears once, with the plan's own assignment intact.
     assignments = store.select(
         "SELECT ?duty ?lead WHERE { ?duty a <https://w3id.org/ipgraph/def#Duty> ; "
         "<http://www.w3.org/ns/prov#qualifiedAssociation> [ <http://www.w3.org/ns/prov#agent> ?lead ; "
-        "<http://www.w3.org/ns/prov#hadRole> <https://w3id.org/ipgraph/id/role-lead> ] }"
+        "<http://www.w3.org/ns/prov#hadRole> ?role ] "
+        "FILTER (?role IN (<https://w3id.org/ipgraph/id/role-lead>, <https://w3id.org/ipgraph/id/role-requested>)) }"
     )
     assert len(holders) == len(rows) == len(assignments)
     assert {(row["duty"], row["lead"]) for row in rows} == {(row["duty"], row["lead"]) for row in assignments}
@@ -276,3 +287,170 @@ def test_cq19_who_carries_each_duty_today(store: EmbeddedStore) -> None:
     assert text(districts, "changed_on") == "2025-07-01"
     assert "not known" in text(districts, "note")
     assert text(holders[("V.9.a", org("chi-cuc-hai-quan-thai-binh"))], "status") == "not-known"
+
+
+# --- Questions answered by structure, not by words (issue 13) ----------------------------------------------------
+
+#: A string function over text, unless it reads the IRI of a graph the query names with GRAPH ?name.
+_TEXT_MATCH = re.compile(r"\b(CONTAINS|REGEX|STRSTARTS)\s*\(\s*(STR\(\s*\?(\w+)\s*\))?", re.IGNORECASE)
+
+
+def _matches_over_text(text: str) -> list[str]:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return [
+        match.group(0)
+        for match in _TEXT_MATCH.finditer(body)
+        if not (match.group(3) and re.search(rf"GRAPH\s+\?{match.group(3)}\b", body))
+    ]
+
+
+def test_no_query_matches_words_in_item_text() -> None:
+    """Answers come from structure: CONTAINS, REGEX and STRSTARTS may only test graph IRIs, never item text."""
+    found = {name: hits for name, query in QUERIES.items() if (hits := _matches_over_text(query.text))}
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT ?t WHERE { ?c <https://w3id.org/ipgraph/def#text> ?t FILTER (CONTAINS(?t, "OCOP")) }',
+        "SELECT ?t WHERE { ?c ?p ?t FILTER regex(str(?t), 'giả') }",
+        'SELECT ?t WHERE { ?c ?p ?t FILTER (STRSTARTS(STR(?t), "Tăng")) }',
+        'SELECT ?t WHERE { ?c ?p ?t FILTER (contains (lcase(?t), "ocop")) }',
+    ],
+)
+def test_the_text_guard_catches_word_matching(text: str) -> None:
+    assert _matches_over_text(text)
+
+
+def test_the_text_guard_lets_graph_iris_through() -> None:
+    assert _matches_over_text(QUERIES["progress_by_target"].text) == []
+
+
+def test_cq21_organisations_only_requested(store: EmbeddedStore) -> None:
+    """V.12 "Đài Phát thanh và Truyền hình Thái Bình, đề nghị Báo Thái Bình": the newspaper alone is only requested."""
+    rows = run(store, "requested_organisations")
+    assert [(row["organisation"], text(row, "reference")) for row in rows] == [(org("bao-thai-binh"), "V.12")]
+    assert set(text(rows[0], "kinds_en").split("; ")) == {"Party body", "Press and news sites"}
+    assert text(rows[0], "text_vi").startswith("Phối hợp với Sở Khoa học và Công nghệ")
+
+
+def test_cq22_duties_per_kind_of_organisation(store: EmbeddedStore) -> None:
+    rows = run(store, "duties_by_organisation_kind")
+    counts = {row["kind"]: (int(row["duties"]), int(row["organisations"])) for row in rows}
+
+    def kind(slug: str) -> URIRef:
+        return URIRef(IPR["orgkind-" + slug])
+
+    assert counts == {
+        # The eleven departments and offices of V.1–V.9 (police counted apart): 5+5+4+2+1+1+1+2+2 duties of V.1–V.8,
+        # and V.9.a, V.9.c through market surveillance and customs.
+        kind("state-administrative-agency"): (23, 11),
+        kind("public-security"): (2, 1),
+        # V.11.a–d for the district and city people's committees.
+        kind("peoples-committee"): (4, 1),
+        # V.10.a–b: the three socio-political organisations and the Cooperative Alliance.
+        kind("socio-political-organisation"): (2, 3),
+        kind("enterprises-and-associations"): (2, 1),
+        # V.12: the station (press, public service unit) and the newspaper (press, Party body).
+        kind("press"): (1, 2),
+        kind("public-service-unit"): (1, 1),
+        kind("party-body"): (1, 1),
+    }
+
+
+@pytest.mark.parametrize(
+    ("audience", "references"),
+    [
+        ("audience-teachers-and-students", {"III.6.c", "III.6.d", "V.8.b"}),
+        ("audience-enterprises", {"III.3.đ", "III.4.a", "III.4.b", "III.4.c", "III.4.e", "III.6.c"}),
+        ("audience-ip-service-organisations", {"III.5.a", "III.5.b", "III.5.d", "III.6.b", "V.9.c"}),
+    ],
+)
+def test_cq23_tasks_and_duties_for_an_audience(store: EmbeddedStore, audience: str, references: set[str]) -> None:
+    rows = run(store, "items_for_audience", audience=f"ipr:{audience}")
+    assert {text(row, "reference") for row in rows} == references
+    for row in rows:
+        assert text(row, "text_vi") and text(row, "text_en")
+
+
+def test_cq23_default_audience_is_enterprises(store: EmbeddedStore) -> None:
+    assert {text(row, "reference") for row in run(store, "items_for_audience")} == {
+        "III.3.đ", "III.4.a", "III.4.b", "III.4.c", "III.4.e", "III.6.c"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("topic", "references"),
+    [
+        ("topic-dispute-resolution", {"III.3.d"}),
+        ("topic-recognition", {"III.6.đ"}),
+        ("topic-ip-information", {"III.2.c"}),
+        ("topic-international-cooperation", {"III.6.e"}),
+        ("topic-budget-advice", {"V.6", "V.7"}),
+        # Tasks and duties by the rules, and the 2030 target on supported patents.
+        ("topic-commercialisation", {"III.1.b", "III.1.c", "III.1.d", "III.4.a", "III.4.b", "III.4.c", "III.4.d",
+                                     "III.4.e", "III.5.c", "III.5.đ", "III.6.b", "V.1.d", "V.4.a", "V.11.d",
+                                     "II.2.2.b.b1"}),
+    ],
+)  # fmt: skip
+def test_cq24_items_per_topic(store: EmbeddedStore, topic: str, references: set[str]) -> None:
+    assert {text(row, "reference") for row in run(store, "items_by_topic", topic=f"ipr:{topic}")} == references
+
+
+def test_cq25_how_the_plan_is_funded(store: EmbeddedStore) -> None:
+    """Section IV: "nguồn kinh phí sự nghiệp khoa học và công nghệ được giao hàng năm và các nguồn hợp pháp khác"."""
+    rows = run(store, "plan_funding")
+    sources = {text(row, "source_vi") for row in rows}
+    assert sources == {"Kinh phí sự nghiệp khoa học và công nghệ được giao hằng năm", "Các nguồn hợp pháp khác"}
+    by_source = {
+        source: {(text(row, "reference"), row["lead"]) for row in rows if text(row, "source_vi") == source}
+        for source in sources
+    }
+    assert by_source["Các nguồn hợp pháp khác"] == {
+        ("V.2.e", org("so-nong-nghiep-va-phat-trien-nong-thon")),
+        ("V.3.d", org("so-van-hoa-the-thao-va-du-lich")),
+        ("V.7", org("so-ke-hoach-va-dau-tu")),
+        ("V.11.b", org("ubnd-huyen-thanh-pho")),
+    }
+    st_budget = by_source["Kinh phí sự nghiệp khoa học và công nghệ được giao hằng năm"]
+    assert st_budget == by_source["Các nguồn hợp pháp khác"] | {("V.6", org("so-tai-chinh"))}
+    assert {text(row, "periodicity") for row in rows if text(row, "source_vi").startswith("Kinh phí")} == {
+        "http://purl.org/cld/freq/annual"
+    }
+
+
+def test_cq26_reviews_reports_and_who_runs_them(store: EmbeddedStore) -> None:
+    """V.1.a "tổ chức sơ kết … 05 năm 2021-2025, tổng kết … đến năm 2030"; VI "trước ngày 15 tháng 10"."""
+    rows = {str(row["activity"]).rsplit("/", 1)[1]: row for row in run(store, "scheduled_activities")}
+    assert set(rows) == {
+        "review-2021-2025", "review-to-2030", "dost-annual-report", "reporting-obligation", "ad-hoc-reporting",
+        "monitoring-V.1.a", "inspections-V.9.c", "campaign-V.12",
+    }  # fmt: skip
+    mid, final = rows["review-2021-2025"], rows["review-to-2030"]
+    assert (text(mid, "begins"), text(mid, "ends"), text(mid, "kind_vi")) == ("2021-01-01", "2025-12-31", "Sơ kết")
+    assert (text(final, "ends"), text(final, "kind_vi")) == ("2030-12-31", "Tổng kết")
+    for review in (mid, final):
+        assert text(review, "runners_en") == "Thai Binh Department of Science and Technology"
+        assert text(review, "reference") == "V.1.a"
+    annual = rows["reporting-obligation"]
+    assert (text(annual, "deadline_month"), text(annual, "deadline_day")) == ("--10", "---15")
+    assert int(text(annual, "runners")) == 18
+    assert int(text(rows["inspections-V.9.c"], "runners")) == 3
+
+
+def test_cq27_conditions_of_targets(store: EmbeddedStore) -> None:
+    rows = {text(row, "reference"): row for row in run(store, "target_conditions")}
+    assert len(rows) == 10
+    patents = rows["II.2.2.b.b1"]
+    assert (text(patents, "protected_from"), text(patents, "protected_to")) == ("2021-01-01", "2025-12-31")
+    for reference, start in (("II.2.1.b", "2021-01-01"), ("II.2.2.b", "2026-01-01")):
+        growth = rows[reference]
+        assert text(growth, "baseline") == str(IPR["baseline-previous-year"])
+        assert text(growth, "averaged_from") == start
+        assert set(text(growth, "increasing").split("; ")) == {
+            "Invention", "Utility solution", "New plant variety", "Copyright"
+        }  # fmt: skip
+    assert text(rows["II.2.1.a.b2"], "quantitative") == "false"
+    assert text(rows["II.2.1.a.b3"], "quantitative") == "true"
+    assert text(rows["II.2.1.a.b3"], "counted") == "Enterprises"

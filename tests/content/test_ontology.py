@@ -268,6 +268,10 @@ def test_ontology_with_a_target_is_consistent_and_classifies_quantitative_target
         pytest.param("ipr:person-x a foaf:Person , org:Organization .", id="person-as-organisation"),
         pytest.param("p160:d a ipg:Duty ; ipg:servesTarget ipr:role-lead . ipr:role-lead a skos:Concept .",
                      id="serves-a-concept"),
+        pytest.param("p160:f a ipg:FundingSource , org:Organization .", id="funding-source-as-organisation"),
+        pytest.param("ipr:org-x ipg:fundedFrom p160:t .", id="funded-from-a-target"),
+        pytest.param("p160:t ipg:baseline p160:t .", id="target-as-its-own-baseline"),
+        pytest.param("p160:t ipg:averagedOver p160:d . p160:d a ipg:Duty .", id="averaged-over-a-duty"),
     ],
 )
 def test_hermit_finds_the_contradiction(contradiction: str) -> None:

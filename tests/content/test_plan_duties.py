@@ -46,8 +46,9 @@ LEAD_COUNTS = {
     "org-lien-minh-hop-tac-xa-tinh": 2,
     "org-ubnd-huyen-thanh-pho": 4,
     "org-dai-phat-thanh-va-truyen-hinh-thai-binh": 1,
-    "org-bao-thai-binh": 1,
 }
+#: Bodies the plan cannot direct and only requests ("đề nghị Báo Thái Bình", V.12).
+REQUESTED = {"org-bao-thai-binh"}
 
 
 @pytest.fixture(scope="module")
@@ -361,6 +362,7 @@ def test_annual_report_is_due_before_15_october_to_the_department(store: Store) 
 def test_every_body_with_a_duty_reports_and_the_department_receives(store: Store) -> None:
     for obligation in ("reporting-obligation", "ad-hoc-reporting"):
         assert _agents(store, obligation, "role-lead") == set(LEAD_COUNTS), obligation
+        assert _agents(store, obligation, "role-requested") == REQUESTED, obligation
         assert _agents(store, obligation, "role-report-recipient") == {SKHCN}, obligation
     assert not _has_subject_with(store, P160["ad-hoc-reporting"], "https://w3id.org/ipgraph/def#deadline")
 
@@ -377,7 +379,9 @@ def test_the_department_reports_yearly_to_the_committee_and_reviews_the_plan(sto
     reviews = _select_one_column(
         store,
         f"""SELECT ?period WHERE {{
-            ?review a prov:Activity ; dcterms:source <{P160["V.1.a"]}> ; dcterms:temporal ?period .
+            ?review a prov:Activity ; dcterms:source <{P160["V.1.a"]}> ; dcterms:temporal ?period ;
+                    dcterms:type ?kind .
+            FILTER (?kind IN (ipr:activity-mid-term-review, ipr:activity-final-review))
         }}""",
     )
     assert sorted(reviews) == [str(P160["horizon-2030"]), str(P160["period-2021-2025"])]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SH, SKOS
 
 from ipgraph.vocab import IPG, IPR, P160, PROV
 
@@ -70,6 +70,18 @@ def _break(plan_data: Graph) -> Graph:
     broken.add((target, RDF.type, IPG.Target))
     # an organisation loses its English name.
     _without(broken, IPR["org-so-cong-thuong"], SKOS.prefLabel, "en")
+    # task III.6.đ loses its topics, so topic-recognition tags nothing.
+    _without(broken, P160["task-III.6.dd"], DCTERMS.subject)
+    # the Farmers' Union loses its kind.
+    _without(broken, IPR["org-hoi-nong-dan-tinh"], ORG.classification)
+    # duty V.2.e must allocate funds but loses its funding sources.
+    _without(broken, P160["duty-V.2.e"], IPG.fundedFrom)
+    # the media campaign of V.12 loses its period.
+    _without(broken, P160["campaign-V.12"], DCTERMS.temporal)
+    # the newspaper's participation in V.12 gets a role that is not an assignment role.
+    for association in list(broken.objects(P160["duty-V.12"], PROV.qualifiedAssociation)):
+        if (association, PROV.hadRole, IPR["role-requested"]) in broken:
+            broken.set((association, PROV.hadRole, IPR["role-signer"]))
     return broken
 
 
@@ -132,6 +144,36 @@ def test_an_organisation_without_an_english_name_is_refused(refused: Callable[[U
     ]
 
 
+def test_a_task_without_a_topic_and_an_unused_topic_are_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(P160["task-III.6.dd"]) == [
+        "A task or duty must have at least one topic (dcterms:subject from the ipr:topics scheme)."
+    ]
+    # A SPARQL constraint's messages lose their language tags in pyshacl (see _messages): both come back.
+    unused = f"Topic {IPR['topic-recognition']} tags no task, duty or target: apply it or remove it."
+    assert unused in refused(IPR.topics)
+
+
+def test_an_organisation_without_a_kind_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(IPR["org-hoi-nong-dan-tinh"]) == [
+        "An organisation must have a kind (org:classification from the ipr:organisation-kinds scheme)."
+    ]
+
+
+def test_a_budgeting_duty_without_a_funding_source_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    message = f"Duty {P160['duty-V.2.e']} allocates or advises on funds but names no funding source (ipg:fundedFrom)."
+    assert message in refused(P160["duty-V.2.e"])
+
+
+def test_a_scheduled_activity_without_a_period_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(P160["campaign-V.12"]) == ["The activity must have a period (dcterms:temporal, a time:Interval)."]
+
+
+def test_a_participation_without_an_assignment_role_is_refused(refused: Callable[[URIRef], list[str]]) -> None:
+    assert refused(P160["duty-V.12"]) == [
+        "Every participant in a duty must have an assignment role: lead, partner, advisee or requested."
+    ]
+
+
 def test_nothing_else_is_refused(report: Graph) -> None:
     """Only the resources broken on purpose fail: the shapes flag nothing else in the plan."""
     assert set(report.objects(None, SH.focusNode)) == {
@@ -142,4 +184,10 @@ def test_nothing_else_is_refused(report: Graph) -> None:
         P160["V.2.a"],
         P160["target-II.2.1.a.b3"],
         IPR["org-so-cong-thuong"],
+        P160["task-III.6.dd"],
+        IPR.topics,
+        IPR["org-hoi-nong-dan-tinh"],
+        P160["duty-V.2.e"],
+        P160["campaign-V.12"],
+        P160["duty-V.12"],
     }

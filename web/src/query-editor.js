@@ -57,6 +57,8 @@ const view = new EditorView({
     StreamLanguage.define(sparql),
     autocompletion({ override: [prefixCompletions] }),
     EditorView.contentAttributes.of({ "aria-label": "SPARQL", spellcheck: "false" }),
+    // The page's Content-Security-Policy admits the <style> element CodeMirror writes only with this nonce.
+    EditorView.cspNonce.of(form.dataset.styleNonce || ""),
   ],
 });
 textarea.hidden = true;
@@ -67,13 +69,24 @@ function setQuery(text) {
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
 }
 
-// Where a published IRI is browsed on this site (see ipgraph.publish.locations).
-function browseHref(iri) {
-  if (!iri.startsWith(baseIri)) return iri;
-  const rest = iri.slice(baseIri.length);
-  if (rest.startsWith("id/") || rest.startsWith("graph/")) return `/doc/${rest}`;
-  if (rest === "def" || rest.startsWith("def#")) return `/${rest}`;
-  return iri;
+// Schemes a result may link to; any other (javascript:, data:, urn:, …) is shown as text only.
+const LINKABLE_SCHEMES = new Set(["http:", "https:", "mailto:"]);
+
+// Where a link shown for an IRI may point, as ipgraph.publish.locations.link_target decides on the server: its
+// page on this site, the IRI itself when the browser would read it as a web or mail address, else null.
+function linkTarget(iri) {
+  if (iri.startsWith(baseIri)) {
+    const rest = iri.slice(baseIri.length);
+    if (rest.startsWith("id/") || rest.startsWith("graph/")) return `/doc/${rest}`;
+    if (rest === "def" || rest.startsWith("def#")) return `/${rest}`;
+  }
+  let url;
+  try {
+    url = new URL(iri);
+  } catch {
+    return null;
+  }
+  return LINKABLE_SCHEMES.has(url.protocol) ? url.href : null;
 }
 
 function shortName(iri) {
@@ -88,11 +101,12 @@ function cell(term) {
   const td = document.createElement("td");
   if (!term) return td;
   if (term.type === "uri") {
-    const a = document.createElement("a");
-    a.href = browseHref(term.value);
-    a.textContent = shortName(term.value);
-    a.title = term.value;
-    td.append(a);
+    const target = linkTarget(term.value);
+    const shown = document.createElement(target ? "a" : "span");
+    if (target) shown.href = target;
+    shown.textContent = shortName(term.value);
+    shown.title = term.value;
+    td.append(shown);
   } else if (term.type === "bnode") {
     td.textContent = `_:${term.value}`;
   } else {

@@ -9,12 +9,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ipgraph import __version__
-from ipgraph.api import dataset, graph_store, progress, queries, reports, resources, site, sparql
+from ipgraph.api import api_docs, dataset, graph_store, progress, queries, reports, resources, site, sparql
 from ipgraph.api.openapi import install_unique_operation_ids
-from ipgraph.api.problems import install_problem_handlers
+from ipgraph.api.problems import RETRY_AFTER_SECONDS, install_problem_handlers
 from ipgraph.api.report_access import report_service
+from ipgraph.api.security_headers import SecurityHeadersMiddleware
 from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import forbid_engine_fetching
@@ -47,7 +49,8 @@ def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool 
             if owned:
                 app.state.store.close()
 
-    app = FastAPI(title="ipgraph", version=__version__, lifespan=lifespan)
+    # FastAPI's /docs and /redoc load scripts from a CDN; ipgraph serves its own /docs (ipgraph.api.api_docs).
+    app = FastAPI(title="ipgraph", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.canned_queries = load_canned_queries(settings.project_dir / "queries")
     if store is not None:
@@ -61,6 +64,7 @@ def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool 
     app.include_router(reports.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    app.include_router(api_docs.router)
     install_problem_handlers(app)
     install_unique_operation_ids(app)
     forbid_engine_fetching()
@@ -72,6 +76,11 @@ def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool 
         expose_headers=["Location", "Retry-After", sparql.TRUNCATED_HEADER],
         max_age=600,
     )
+    # Links may follow the request's host (ipgraph.api.public_urls), so only the operator's names are accepted:
+    # any other Host header is a 400 before a router runs (a hostile Host cannot reach a page or a description).
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_host_names()), www_redirect=False)
+    # Outermost, so every answer carries the headers, a refused Host included.
+    app.add_middleware(SecurityHeadersMiddleware, retry_after_seconds=RETRY_AFTER_SECONDS)
     return app
 
 

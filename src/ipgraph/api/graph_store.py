@@ -24,6 +24,7 @@ from starlette.responses import Response
 
 from ipgraph.api.auth import check_write_access
 from ipgraph.api.body import has_body, read_body
+from ipgraph.api.public_urls import own_root
 from ipgraph.api.sparql import choose_format
 from ipgraph.errors import InputError, NotFoundError
 from ipgraph.formats import GRAPH_FORMATS, MULTIPART_FORM_MEDIA_TYPE, parse_media_type
@@ -67,11 +68,10 @@ for _path in (*_STORE_PATHS, _DIRECT_PATH):
     router.add_api_route(_path, graph_store, methods=_METHODS, include_in_schema=_path == "/store")
 
 
-def store_url(request: Request, settings: Settings) -> str:
-    """The Graph Store's own URL, the prefix of directly identified graphs."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/") + "/store"
-    return str(request.base_url).rstrip("/") + "/store"
+def store_url(settings: Settings) -> str:
+    """The Graph Store's own URL, the prefix of directly identified and created graphs: from settings only, so a
+    graph's IRI never depends on the Host header a client sent (see :mod:`ipgraph.api.public_urls`)."""
+    return own_root(settings) + "store"
 
 
 def _target(request: Request, settings: Settings) -> GraphTarget | None:
@@ -81,7 +81,7 @@ def _target(request: Request, settings: Settings) -> GraphTarget | None:
     if path:
         if graphs or "default" in params:
             raise InputError("a directly identified graph takes no 'graph' or 'default' parameter")
-        direct = f"{store_url(request, settings)}/{path}"
+        direct = f"{store_url(settings)}/{path}"
         if not _ABSOLUTE_IRI.match(direct):
             raise InputError(f"the path {path!r} does not make a valid graph IRI (no spaces, quotes or <>{{}}|\\^`)")
         return GraphTarget(URIRef(direct))
@@ -142,9 +142,9 @@ def _write(request: Request, target: GraphTarget | None, body: bytes) -> Respons
     if target is None:
         if replace:
             _require(target, "PUT")
-        location = f"{store_url(request, settings)}/{uuid.uuid4().hex}"
+        location = f"{store_url(settings)}/{uuid.uuid4().hex}"
         target = GraphTarget(URIRef(location))
-    data = _parse_body(request, body, str(target.name or store_url(request, settings)))
+    data = _parse_body(request, body, str(target.name or store_url(settings)))
     with store.transaction_lock():
         existed = _exists(store, target)
         if target.name is None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.api.public_urls import public_root
 from ipgraph.api.sparql import choose_format, outcome_response
 from ipgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, accepts_html, negotiate
 from ipgraph.queries import CannedQuery, get_canned_query
@@ -33,6 +34,7 @@ CannedQueriesDep = Annotated[dict[str, CannedQuery], Depends(get_canned_queries)
 
 def describe_query(query: CannedQuery, request: Request) -> dict[str, Any]:
     """A JSON-ready description of one canned query, with the URL that runs it."""
+    path = request.app.url_path_for("run_canned_query", name=query.name)
     return {
         "name": query.name,
         "title": dict(query.titles),
@@ -41,7 +43,7 @@ def describe_query(query: CannedQuery, request: Request) -> dict[str, Any]:
         "parameters": [
             {"name": p.name, "type": p.type, "default": p.default, "help": p.help} for p in query.parameters
         ],
-        "url": str(request.url_for("run_canned_query", name=query.name)),
+        "url": public_root(request, request.app.state.settings) + path.lstrip("/"),
         "text": query.text,
     }
 

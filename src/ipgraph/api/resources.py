@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
 from ipgraph.api.problems import problem_response
+from ipgraph.api.public_urls import public_root
 from ipgraph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format, format_by_name, negotiate
 from ipgraph.publish.dataset import DatasetLinks, add_graph_description
 from ipgraph.publish.describe import bind_prefixes, describe_resource, resource_exists
@@ -41,7 +42,7 @@ _TRACKER_LOCK = threading.Lock()
 
 def dataset_links(request: Request, settings: Settings) -> DatasetLinks:
     """Links to this service's own pages and dumps: ``public_url`` when set, else the request's root."""
-    return DatasetLinks(settings.public_url or str(request.base_url), settings.base_iri)
+    return DatasetLinks(public_root(request, settings), settings.base_iri)
 
 
 def store_state(request: Request, store: Store) -> StoreState:

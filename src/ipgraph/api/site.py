@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
 from ipgraph.api.problems import error_response
+from ipgraph.api.public_urls import relative_iri_base
 from ipgraph.api.resources import store_state
 from ipgraph.api.sparql import guard_policy
 from ipgraph.errors import IpgraphError
@@ -132,7 +133,7 @@ def run_for_page(
 ) -> ResultTable | str | QueryFailure:
     """Run ``text`` as the SPARQL endpoint would (same guard, deadline and row limit): a table for SELECT/ASK,
     Turtle text for CONSTRUCT/DESCRIBE, or the reason it was refused."""
-    endpoint = settings.public_url.rstrip("/") + "/sparql" if settings.public_url else str(request.base_url) + "sparql"
+    endpoint = relative_iri_base(settings)
     try:
         checked = check_query(text, guard_policy(settings, store), base_iri=endpoint)
         tabular = checked.form in ("SELECT", "ASK")

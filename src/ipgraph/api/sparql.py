@@ -30,6 +30,7 @@ from starlette.responses import RedirectResponse, Response
 from ipgraph.api.auth import check_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
 from ipgraph.api.problems import HttpStatusError
+from ipgraph.api.public_urls import public_root, relative_iri_base
 from ipgraph.errors import InputError
 from ipgraph.formats import (
     DESCRIPTION_FORMATS,
@@ -180,10 +181,9 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
 
 
 def endpoint_url(request: Request, settings: Settings) -> str:
-    """This endpoint's URL: from ``public_url`` when set, else from the request (the base for relative IRIs)."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/") + "/sparql"
-    return str(request.url.replace(query="", fragment="")).rstrip("/")
+    """This endpoint's URL as the Service Description names it: from ``public_url`` when set, else from the
+    request's trusted root (see :mod:`ipgraph.api.public_urls`; relative IRIs use :func:`relative_iri_base`)."""
+    return public_root(request, settings) + "sparql"
 
 
 def guard_policy(settings: Settings, store: Store) -> GuardPolicy:
@@ -212,7 +212,7 @@ def choose_format(format_name: str | None, accept: str | None, offers: tuple[For
 def _answer(request: Request, protocol: ProtocolRequest) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
-    endpoint = endpoint_url(request, settings)
+    endpoint = relative_iri_base(settings)
     checked = check_query(
         protocol.text,
         guard_policy(settings, store),
@@ -253,7 +253,7 @@ def outcome_response(outcome: QueryOutcome) -> Response:
 def _apply(request: Request, protocol: ProtocolRequest) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
-    endpoint = endpoint_url(request, settings)
+    endpoint = relative_iri_base(settings)
     checked = check_update(
         protocol.text,
         guard_policy(settings, store),

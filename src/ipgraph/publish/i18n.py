@@ -36,6 +36,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "summary": {"vi": "Tóm tắt", "en": "Summary"},
     "lead": {"vi": "Chủ trì", "en": "Lead"},
     "partner": {"vi": "Phối hợp", "en": "Coordinates with"},
+    "requested": {"vi": "Được đề nghị thực hiện", "en": "Requested to act"},
     "advisee": {"vi": "Tham mưu cho", "en": "Advises"},
     "other_roles": {"vi": "Vai trò khác", "en": "Other roles"},
     "targets": {"vi": "Mục tiêu", "en": "Targets"},

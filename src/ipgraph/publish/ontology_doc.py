@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ipgraph.publish.i18n import Language
+from ipgraph.publish.locations import link_target
 from ipgraph.publish.views import Term, TermNamer, natural_key, prefixed_name
 
 #: OWL kinds in the order the documentation shows them, with the interface text key of each heading.
@@ -49,6 +50,8 @@ class OntologyDoc:
     description: str
     version: str
     licence: str | None
+    #: Where the licence links to: ``None`` when its IRI is not a web address (shown as text).
+    licence_href: str | None
     sections: tuple[tuple[str, tuple[TermDoc, ...]], ...]
     reused: tuple[Term, ...]
 
@@ -80,14 +83,18 @@ def document_ontology(graph: Graph, ontology_iri: URIRef, base_iri: str, lang: L
         },
         key=lambda iri: prefixed_name(str(iri)),
     )
+    licence = str(graph.value(ontology_iri, DCTERMS.license) or "") or None
     return OntologyDoc(
         iri=str(ontology_iri),
         title=_text(graph, ontology_iri, DCTERMS.title, lang) or prefixed_name(str(ontology_iri)),
         description=_text(graph, ontology_iri, DCTERMS.description, lang) or "",
         version=str(graph.value(ontology_iri, OWL.versionInfo) or ""),
-        licence=str(graph.value(ontology_iri, DCTERMS.license) or "") or None,
+        licence=licence,
+        licence_href=link_target(base_iri, licence) if licence else None,
         sections=tuple(sections),
-        reused=tuple(Term(text=prefixed_name(str(iri)), href=str(iri), iri=str(iri)) for iri in reused),
+        reused=tuple(
+            Term(text=prefixed_name(str(iri)), href=link_target(base_iri, str(iri)), iri=str(iri)) for iri in reused
+        ),
     )
 
 

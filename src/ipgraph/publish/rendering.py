@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
@@ -20,6 +20,8 @@ from ipgraph.publish.i18n import LANGUAGE_COOKIE, Language, choose_language, mes
 
 #: What an HTML page's content depends on: the negotiated type, and the language (cookie, then Accept-Language).
 HTML_VARY = "Accept, Accept-Language, Cookie"
+#: Characters a path keeps as they are (RFC 3986 pchar and "/"); everything else is percent-encoded.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
 #: A year: the choice is a preference, not a secret (no HttpOnly needed, but kept to the site's path).
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -45,11 +47,18 @@ def request_language(request: Request) -> Language:
     )
 
 
+def site_path(request: Request) -> str:
+    """The request's path as a link on this site: percent-encoded, with one leading ``/``. Paths such as
+    ``//evil.example/x``, ``/\\evil.example/x`` or ``/%09/evil.example/x`` (browsers read ``\\`` as ``/`` and drop
+    tabs) would otherwise be links to another site."""
+    return "/" + quote(request.url.path, safe=PATH_SAFE).lstrip("/")
+
+
 def language_switch_url(request: Request, lang: Language) -> str:
     """The current URL with ``lang`` set to the other language, other parameters kept."""
     params = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
     params.append(("lang", other_language(lang)))
-    return request.url.path + "?" + urlencode(params)
+    return site_path(request) + "?" + urlencode(params)
 
 
 def render_page(
@@ -62,8 +71,9 @@ def render_page(
 ) -> HTMLResponse:
     """Render ``template`` for ``request`` in the visitor's language.
 
-    The template gets ``lang``, ``t(key)`` for interface text, ``switch_url`` and ``request_path`` besides
-    ``context``. A ``?lang=`` parameter is remembered in a cookie so later pages keep the choice.
+    The template gets ``lang``, ``t(key)`` for interface text, ``switch_url``, ``request_path`` and ``csp_nonce``
+    (see :mod:`ipgraph.api.security_headers`) besides ``context``. A ``?lang=`` parameter is remembered in a
+    cookie so later pages keep the choice.
     """
     lang = request_language(request)
     values: dict[str, Any] = {
@@ -71,7 +81,9 @@ def render_page(
         "other_lang": other_language(lang),
         "t": lambda key: message(key, lang),
         "switch_url": language_switch_url(request, lang),
-        "request_path": request.url.path,
+        "request_path": site_path(request),
+        # The Content-Security-Policy's per-response nonce for <style> elements a page's script writes.
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
     }
     values.update(context)
     body = template_environment().get_template(template).render(values)

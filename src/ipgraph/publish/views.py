@@ -26,6 +26,7 @@ from ipgraph.vocab import IPG, IPR, PREFIXES
 ROLE_KEYS: dict[URIRef, str] = {
     IPR["role-lead"]: "lead",
     IPR["role-partner"]: "partner",
+    IPR["role-requested"]: "requested",
     IPR["role-advisee"]: "advisee",
 }
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from ipgraph.formats import GRAPH_FORMATS, Format
 from ipgraph.reports.issues import Issue, compact
 from ipgraph.reports.validation import ValidationOutcome
+from ipgraph.spreadsheet_cells import spreadsheet_safe
 from ipgraph.vocab import PREFIXES
 
 Language = Literal["vi", "en"]
@@ -58,12 +59,15 @@ def outcome_to_json(outcome: ValidationOutcome) -> dict[str, Any]:
 
 
 def outcome_to_csv(outcome: ValidationOutcome) -> str:
-    """One row per issue, with a header row (RFC 4180, CRLF line ends)."""
+    """One row per issue, with a header row (RFC 4180, CRLF line ends); a report's own text never starts a
+    spreadsheet formula (:mod:`ipgraph.spreadsheet_cells`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for issue in outcome.issues:
-        writer.writerow(["" if (cell := getattr(issue, column)) is None else cell for column in CSV_COLUMNS])
+        writer.writerow(
+            ["" if (cell := getattr(issue, column)) is None else spreadsheet_safe(cell) for column in CSV_COLUMNS]
+        )
     return buffer.getvalue()
 
 

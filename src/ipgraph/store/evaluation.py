@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from ipgraph.errors import InputError, QuerySyntaxError, StoreUnavailableError
+from ipgraph.spreadsheet_cells import spreadsheet_safe_csv, spreadsheet_safe_tsv
 from ipgraph.store.base import QueryOutcome, Row
 from ipgraph.store.sparql_text import bind_values, has_dataset_clause
 from ipgraph.store.terms import from_ox, substitutions, triples_to_graph
@@ -128,7 +129,7 @@ def serialise(
         lines = ["\t".join("" if term is None else str(term) for term in solution) for solution in kept]
         tsv = "\n".join([header, *lines]) + "\n"
         solutions = ox.parse_query_results(tsv.encode(), ox.QueryResultsFormat.TSV)
-        body = _bytes(solutions.serialize(format=results_format))
+        body = _spreadsheet_safe(_bytes(solutions.serialize(format=results_format)), results_format)
         return QueryOutcome("bindings", media_type, body, truncated)
     triples = list(result if row_limit is None else islice(result, row_limit + 1))
     truncated = row_limit is not None and len(triples) > row_limit
@@ -144,6 +145,15 @@ def serialise_triples(triples: Sequence[ox.Triple], media_type: str) -> tuple[st
     if rdf_format is None:
         media_type, rdf_format = DEFAULT_MEDIA_TYPES["graph"], ox.RdfFormat.TURTLE
     return media_type, _bytes(ox.serialize(triples, format=rdf_format))
+
+
+def _spreadsheet_safe(body: bytes, results_format: ox.QueryResultsFormat) -> bytes:
+    """CSV and TSV answers are opened in spreadsheets: no cell may start a formula (ipgraph.spreadsheet_cells)."""
+    if results_format == ox.QueryResultsFormat.CSV:
+        return spreadsheet_safe_csv(body)
+    if results_format == ox.QueryResultsFormat.TSV:
+        return spreadsheet_safe_tsv(body)
+    return body
 
 
 def _results_format(media_type: str, kind: str) -> tuple[str, ox.QueryResultsFormat]:
