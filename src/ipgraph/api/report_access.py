@@ -106,7 +106,11 @@ async def run_validation(
         cancel.set()
         with contextlib.suppress(IpgraphError):  # whatever the stopped job says, nobody is there to read it
             await job
-        raise HttpStatusError(503, "the client closed the connection before the answer; the validation stopped")
+        raise HttpStatusError(
+            503,
+            "the client closed the connection before the answer; the validation stopped",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return job.result()
 
 
