@@ -79,7 +79,7 @@ class Settings:
     max_report_bytes: int = _setting(
         256 * 1024, "Largest report upload (/reports, /reports/validate, the form) accepted (413 beyond)."
     )
-    max_report_triples: int = _setting(2000, "Most triples one report may hold (413 beyond); real ones hold hundreds.")
+    max_report_triples: int = _setting(1000, "Most triples one report may hold (413 beyond); real ones hold hundreds.")
     load_examples: bool = _setting(False, "Load data/examples/ into the examples graph on first start.")
 
     @classmethod

@@ -2,9 +2,9 @@
 client's share of the validation slots (429), a legitimate validation answered while another client's slow ones
 run, and validations that stop (freeing their slot) when their client disconnects or was answered 503.
 
-The slow reports are real: the same observation repeated, which the shapes compare pairwise (quadratic work, tens
-of seconds of CPU). Tests wait on what the gate reports (:meth:`ValidationGate.held_by`, :meth:`running`), never
-on time.
+The slow reports are real and within the limits: the same observation repeated, which the shapes compare pairwise
+(quadratic work, about ten seconds of CPU). Tests wait on what the gate reports (:meth:`ValidationGate.held_by`,
+``running``, ``stopped``), never on time.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from servers import PROJECT, serve
 from ipgraph.api import create_app
 from ipgraph.api.report_access import report_service
 from ipgraph.reports.gate import ValidationGate
+from ipgraph.reports.parsing import parse_report
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
 from ipgraph.store.embedded import EmbeddedStore
@@ -36,7 +37,7 @@ TURTLE = {"Content-Type": "text/turtle"}
 PATIENCE_SECONDS = 120.0
 
 
-def slow_report(repeats: int = 300) -> bytes:
+def slow_report(repeats: int = 150) -> bytes:
     """A report whose validation costs tens of seconds: ``repeats`` copies of one observation, compared pairwise."""
     copies = "".join(
         f"""
@@ -153,7 +154,9 @@ def test_one_client_cannot_take_every_slot_and_others_are_answered_meanwhile(
         tmp_path, embedded_store, max_concurrent_validations=4, max_validations_per_client=2, validation_timeout=600
     )
     gate: ValidationGate = report_service(app).gate
-    assert len(slow_report()) < Settings().max_report_bytes  # an upload the limits let through
+    limits = Settings()
+    assert len(slow_report()) < limits.max_report_bytes  # an upload the limits let through
+    assert len(parse_report(slow_report(), "text/turtle")) <= limits.max_report_triples
     with serve(app) as url, raw_requests(url, "/reports/validate", [slow_report()] * 4) as slow:
         wait_until(lambda: sum(request.answered() for request in slow) == 2, "two of the four were refused")
         assert sorted(request.status for request in slow if request.answer is not None) == [429, 429]
@@ -169,8 +172,8 @@ def test_one_client_cannot_take_every_slot_and_others_are_answered_meanwhile(
         assert gate.running() == 2, "the slow validations were still running while the other client was answered"
         for request in slow:
             request.close()
-        wait_until(lambda: gate.running() == 0, "the disconnected clients' validations stopped")
-        assert gate.held_by("127.0.0.1") == 0
+        wait_until(lambda: gate.stopped() == 2, "the disconnected clients' validations were stopped")
+        wait_until(lambda: gate.running() == 0 and gate.held_by("127.0.0.1") == 0, "their slots are free")
 
 
 def test_a_client_that_disconnects_frees_its_slot(tmp_path: Path, embedded_store: EmbeddedStore) -> None:
@@ -180,7 +183,8 @@ def test_a_client_that_disconnects_frees_its_slot(tmp_path: Path, embedded_store
         with raw_requests(url, "/reports/validate", [slow_report()]) as (leaving,):
             wait_until(lambda: gate.running() == 1, "the slow validation started")
             leaving.close()
-            wait_until(lambda: gate.running() == 0, "the validation stopped when its client left")
+            wait_until(lambda: gate.stopped() == 1, "the validation was stopped when its client left")
+            wait_until(lambda: gate.running() == 0, "its slot is free")
         with httpx.Client(base_url=url, timeout=PATIENCE_SECONDS) as client:
             response = client.post("/reports/validate", content=report_turtle(FINANCE, 2027), headers=TURTLE)
         assert response.status_code == 200, response.text
@@ -193,4 +197,5 @@ def test_a_validation_answered_503_stops_working(tmp_path: Path, embedded_store:
     with serve(app) as url, httpx.Client(base_url=url, timeout=PATIENCE_SECONDS) as client:
         response = client.post("/reports/validate", content=slow_report(), headers=TURTLE)
         assert response.status_code == 503 and "IPGRAPH_VALIDATION_TIMEOUT" in response.json()["detail"]
-        wait_until(lambda: service.gate.running() == 0, "the overrunning validation stopped after its 503")
+        wait_until(lambda: service.gate.stopped() == 1, "the overrunning validation was stopped after its 503")
+        wait_until(lambda: service.gate.running() == 0, "its slot is free")

@@ -13,10 +13,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ipgraph.errors import InputError, IpgraphError
 from ipgraph.reports.validation import ValidationCancelledError
@@ -48,7 +48,7 @@ class SubmissionLimits:
     max_concurrent: int = 4
     timeout: float = 20.0
     max_bytes: int = 256 * 1024
-    max_triples: int = 2000
+    max_triples: int = 1000
     per_client: int = 2
 
     @classmethod
@@ -77,6 +77,7 @@ class ValidationGate:
         self._by_client: dict[str, int] = {}
         self._by_client_lock = threading.Lock()
         self._running = 0
+        self._stopped = 0
 
     def run(
         self, job: Callable[[threading.Event], T], *, client: str | None = None, cancel: threading.Event | None = None
@@ -116,9 +117,16 @@ class ValidationGate:
         with self._by_client_lock:
             return self._running
 
-    def _finished(self, _: object) -> None:
+    def stopped(self) -> int:
+        """How many jobs so far were stopped by their cancellation (client gone, or answered 503) before their end."""
+        with self._by_client_lock:
+            return self._stopped
+
+    def _finished(self, future: Future[Any]) -> None:
+        cut_short = not future.cancelled() and isinstance(future.exception(), ValidationCancelledError)
         with self._by_client_lock:
             self._running -= 1
+            self._stopped += cut_short
         self.slots.release()
 
     @contextmanager

@@ -102,6 +102,30 @@ def _remember_sparql_checks() -> None:
 _remember_sparql_checks()
 
 
+def _build_reports_without_text() -> None:
+    """Make pySHACL build its report graph without the text report nobody here reads.
+
+    pySHACL appends each result's text to one string with ``+=``; the string is copied each time, so the cost
+    grows with the square of the number of results (22,501 results of a report repeating one observation took
+    440 s in that one loop, with no step where a cancellation could stop it). ipgraph reads only the report graph
+    (:meth:`ReportValidator._run_shacl` drops the text), so the results reach pySHACL's builder with empty texts.
+    """
+    build = Validator.create_validation_report
+    if getattr(build, "without_text", False):
+        return
+
+    def build_without_text(
+        validator_class: type[Validator], shapes: Any, conforms: bool, results: list[tuple[Any, ...]]
+    ) -> Any:
+        return build.__func__(validator_class, shapes, conforms, [("", *result[1:]) for result in results])  # type: ignore[attr-defined]
+
+    build_without_text.without_text = True  # type: ignore[attr-defined]
+    Validator.create_validation_report = classmethod(build_without_text)  # type: ignore[method-assign,assignment]
+
+
+_build_reports_without_text()
+
+
 class ValidationCancelledError(IpgraphError):
     """The validation was stopped before its end: its client went away or was already answered (503)."""
 
