@@ -40,6 +40,10 @@ class QueryTimeoutError(IpgraphError):
     """A query or update ran past its deadline and was stopped."""
 
 
+class QueryMemoryError(IpgraphError):
+    """A query needed more memory than a query worker may use, and was stopped."""
+
+
 class StoreUnavailableError(IpgraphError):
     """The store cannot be reached or written (remote server down, disk full, read-only data directory)."""
 

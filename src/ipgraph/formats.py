@@ -116,6 +116,8 @@ N_QUADS = Format(
 
 #: Formats for SELECT and ASK answers, the server's preference first (SPARQL 1.1 Protocol §2.1.6).
 RESULT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
+#: Formats for ASK answers: SPARQL 1.1 defines its CSV and TSV results for SELECT only.
+ASK_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML)
 #: Formats for CONSTRUCT and DESCRIBE answers and Graph Store GET, the server's preference first.
 GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, TRIG, N_QUADS)
 #: Formats the Service Description is offered in.

@@ -63,10 +63,18 @@ class Settings:
         2, "Embedded store: worker processes answering SPARQL queries (a query past its deadline costs its worker, "
         "which is replaced)."
     )
+    query_memory_mb: int = _setting(
+        1024, "Embedded store: megabytes of data one query worker may use; a query past it is stopped (503) and "
+        "its worker replaced (0: no ceiling)."
+    )
     read_only: bool = _setting(False, "Refuse every write (SPARQL update, Graph Store writes, report submissions).")
     admin_token: str = _setting("", "Bearer token for SPARQL update and Graph Store writes (empty: writes refused).")
     allowed_service_endpoints: tuple[str, ...] = _setting(
         (), "Comma-separated IRIs that SERVICE, LOAD or FROM may fetch; nothing else is ever fetched."
+    )
+    fetch_guard: bool = _setting(
+        True, "Refuse SPARQL naming a URL to fetch before the engine sees it. Turn off only to test the second "
+        "wall: the engine runs without network access unless endpoints are allowed."
     )
     cors_origins: tuple[str, ...] = _setting(("*",), "Comma-separated origins allowed by CORS.")
     max_body_bytes: int = _setting(5 * 1024 * 1024, "Largest request body accepted (413 beyond).")
@@ -99,6 +107,8 @@ class Settings:
             raise SettingsError(f"store_mode must be one of {get_args(StoreMode)}, not {self.store_mode!r}")
         if self.store_mode == "remote" and not self.remote_query_url:
             raise SettingsError("store_mode 'remote' needs remote_query_url (IPGRAPH_REMOTE_QUERY_URL)")
+        if self.query_memory_mb < 0:
+            raise SettingsError(f"query_memory_mb must be 0 (no ceiling) or more, not {self.query_memory_mb}")
         if not self.base_iri.endswith("/"):
             raise SettingsError(f"base_iri must end with '/': {self.base_iri!r}")
         if self.public_url:
@@ -146,3 +156,53 @@ def settings_table() -> list[tuple[str, str, str]]:
             default = ",".join(default)
         rows.append((ENV_PREFIX + spec.name.upper(), str(default), spec.metadata["help"]))
     return rows
+
+
+#: Settings whose values are secrets: ``ipgraph settings`` says whether they are set, never what they are.
+SECRET_SETTINGS = frozenset({"admin_token", "remote_password"})
+
+
+@dataclass(frozen=True)
+class EffectiveSetting:
+    """One setting as this process would use it: its value, where the value comes from, and what is wrong."""
+
+    variable: str
+    value: str
+    source: Literal["default", "environment"]
+    meaning: str
+    problem: str | None = None
+
+
+def effective_settings(environ: Mapping[str, str] | None = None) -> tuple[list[EffectiveSetting], list[str]]:
+    """Every setting's effective value and source, and the problems (each variable's, then the combination's)."""
+    env = os.environ if environ is None else environ
+    rows: list[EffectiveSetting] = []
+    problems: list[str] = []
+    for spec in dataclasses.fields(Settings):
+        variable = ENV_PREFIX + spec.name.upper()
+        raw = env.get(variable)
+        default = spec.default if spec.default is not dataclasses.MISSING else spec.default_factory()  # type: ignore[operator]
+        if raw is None:
+            rows.append(EffectiveSetting(variable, _shown(spec.name, default), "default", spec.metadata["help"]))
+            continue
+        try:
+            value = _convert(spec, raw)
+        except SettingsError as error:
+            problems.append(str(error))
+            rows.append(EffectiveSetting(variable, raw, "environment", spec.metadata["help"], str(error)))
+            continue
+        rows.append(EffectiveSetting(variable, _shown(spec.name, value), "environment", spec.metadata["help"]))
+    if not problems:
+        try:
+            Settings.from_env(env)
+        except SettingsError as error:
+            problems.append(str(error))
+    return rows, problems
+
+
+def _shown(name: str, value: Any) -> str:
+    if name in SECRET_SETTINGS:
+        return "(set)" if value else ""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)

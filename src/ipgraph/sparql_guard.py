@@ -1,22 +1,22 @@
 """Refuse SPARQL that would make the service fetch a URL: SERVICE, LOAD, and FROM/USING of unknown graphs.
 
-The check parses the request (rdflib's SPARQL grammar), resolves prefixes and relative IRIs, and walks the
-syntax tree, so comments, strings and odd spacing cannot hide an operation from it. It also yields the query
-form, which content negotiation needs before the query runs, and positions for syntax errors.
+The fetch sites are read from the engine's own tokens (:mod:`ipgraph.sparql_reading`): comments, line ends,
+escapes, case and prefixed names count exactly as oxigraph counts them, so no text the engine would send out
+passes unread (``tests/security/test_guard_differential.py`` compares the two on thousands of texts). A query
+costs one cached pass over its tokens, and a text without the letters ``service`` none at all; no full parse.
 
 An IRI passes when an operator listed it in ``allowed_service_endpoints``; a FROM/FROM NAMED/USING IRI (and the
 protocol's ``default-graph-uri`` and friends, which mean the same, SPARQL 1.1 Protocol §2.1.4/§2.2.3) also
 passes when it names a graph the store holds, or, in an update, a graph that same update writes.
-SERVICE and LOAD always need the allow-list: the store engines would really fetch them.
+SERVICE and LOAD always need the allow-list: the store engines would really fetch them. Updates are also parsed
+with rdflib's grammar, for the graphs they write and clear; a text it cannot read is refused.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import rdflib.plugins.sparql
 from pyparsing import ParseBaseException, col, lineno
@@ -28,17 +28,12 @@ from rdflib.plugins.sparql.sparql import Prologue
 from rdflib.term import URIRef, Variable
 
 from ipgraph.errors import ForbiddenFetchError, InputError, QuerySyntaxError
+from ipgraph.sparql_lexer import tokenize
 from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
+from ipgraph.sparql_reading import FetchSite, QueryForm, read_query, read_update
+from ipgraph.store.sparql_text import position_in_caller_text
 
-QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 ALLOW_SETTING = "IPGRAPH_ALLOWED_SERVICE_ENDPOINTS"
-
-_FORMS: dict[str, QueryForm] = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,8 @@ class GuardPolicy:
 
     allowed_iris: Collection[str] = ()
     store_graphs: Callable[[], Collection[str]] = frozenset
+    #: ``False`` lets SERVICE and LOAD through to the engine: only for testing the wall behind the guard.
+    refuse_fetches: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,24 +75,17 @@ def check_query(
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
 ) -> CheckedQuery:
-    """Parse ``text`` and refuse it if it names something the service would have to fetch.
+    """Refuse ``text`` if it names something the service would have to fetch.
 
-    Raises :class:`QuerySyntaxError` (with line and column) or :class:`ForbiddenFetchError`.
+    Raises :class:`ForbiddenFetchError`; a text the engine cannot parse passes here and fails in the engine with
+    its own line and column.
     """
-    tree = _parse_query(text)
-    prologue = _prologue(tree[0], base_iri)
-    query = tree[1]
-    form = _FORMS.get(query.name)
-    if form is None:  # pragma: no cover - the grammar has exactly four query forms
-        raise QuerySyntaxError(f"unknown query form {query.name}")
-    _refuse_services(query, prologue, policy)
-    dataset = [
-        str(_resolve(prologue, _clause_iri(clause)))
-        for clause in dict.get(query, "datasetClause") or ()
-    ]
+    reading = read_query(text, base_iri)
+    _refuse_fetches(reading.fetches, policy)
+    dataset = [*reading.default_graphs, *reading.named_graphs]
     _require_known_graphs("FROM", dataset, policy, ())
     _require_known_graphs("default-graph-uri/named-graph-uri", [*default_graph_uris, *named_graph_uris], policy, ())
-    return CheckedQuery(form=form, dataset_iris=tuple(dataset))
+    return CheckedQuery(form=reading.form, dataset_iris=tuple(dataset))
 
 
 def check_update(
@@ -111,17 +101,19 @@ def check_update(
     SPARQL 1.1 Protocol §2.2.3: protocol ``using-graph-uri``/``using-named-graph-uri`` together with USING,
     USING NAMED or WITH in the update is an error.
     """
+    _refuse_fetches(read_update(text, base_iri).fetches, policy)
     tree = _parse(parseUpdate, text)
     prologue: Prologue | None = None
     declares_dataset = False
     using: list[str] = []
     written: list[str] = []
     cleared: list[str] = []
-    for raw_prologue, operation in zip(tree.prologue, tree.request, strict=False):
+    for raw_prologue, operation in zip(tree.prologue or (), tree.request or (), strict=False):
         prologue = _prologue(raw_prologue, base_iri, prologue)
-        if operation.name == "Load":
+        if operation.name == "Load" and policy.refuse_fetches:
             _refuse_unless_allowed("LOAD", str(_resolve(prologue, operation["iri"])), policy)
-        _refuse_services(operation, prologue, policy)
+        if policy.refuse_fetches:
+            _refuse_services(operation, prologue, policy)
         written.extend(_written_graphs(operation, prologue))
         cleared.extend(_cleared_graphs(operation, prologue))
         if dict.get(operation, "withClause") is not None:
@@ -145,6 +137,28 @@ def check_update(
     )
 
 
+#: Longest query whose syntax error is located again with rdflib's grammar (see :func:`locate_syntax_error`).
+LOCATED_QUERY_LENGTH = 16_384
+
+
+def locate_syntax_error(text: str, engine_error: QuerySyntaxError) -> QuerySyntaxError:
+    """The syntax error of a query the engine refused, placed where a reader would look for it.
+
+    The engine reports the furthest point its grammar reached (often the end of the text); rdflib's grammar
+    stops at the token that went wrong. Only a refused query pays for this second parse, and only up to
+    :data:`LOCATED_QUERY_LENGTH` characters; otherwise (or when rdflib accepts the text) the engine's own
+    position is given, counted in the caller's lines (``engine_error`` comes from the text with the endpoint's
+    BASE line in front).
+    """
+    if len(text) <= LOCATED_QUERY_LENGTH:
+        try:
+            _parse(parseQuery, text)
+        except QuerySyntaxError as located:
+            if located.line is not None:
+                return located
+    return position_in_caller_text(engine_error)
+
+
 def tolerate_clear_of_empty_graphs(update: str, checked: CheckedUpdate) -> str:
     """Prefix ``update`` so that ``CLEAR GRAPH <g>`` succeeds when ``<g>`` holds nothing.
 
@@ -161,17 +175,19 @@ def tolerate_clear_of_empty_graphs(update: str, checked: CheckedUpdate) -> str:
     return update[:end] + "\n" + creations + update[end:]
 
 
-_PROLOGUE_ITEM = re.compile(
-    r"(?:\s|#[^\n]*)*(?:BASE(?:\s|#[^\n]*)*<[^>]*>|PREFIX(?:\s|#[^\n]*)*[^\s:]*:(?:\s|#[^\n]*)*<[^>]*>)",
-    re.IGNORECASE,
-)
-
-
 def _prologue_end(text: str) -> int:
-    """Where the BASE and PREFIX declarations opening ``text`` end (``text`` has already parsed)."""
-    end = 0
-    while match := _PROLOGUE_ITEM.match(text, end):
-        end = match.end()
+    """Where the BASE and PREFIX declarations opening ``text`` end, read with the engine's tokens."""
+    tokens = tokenize(text)
+    end, index = 0, 0
+    while index < len(tokens):
+        keyword = tokens[index].keyword
+        glued = keyword.startswith("PREFIX") and keyword.endswith(":") and len(keyword) > len("PREFIX")
+        size = 2 if keyword == "BASE" or glued else 3 if keyword == "PREFIX" else 0
+        last = index + size - 1
+        if not size or last >= len(tokens) or tokens[last].kind != "iri":
+            break
+        end = tokens[last].start + len(tokens[last].text)
+        index += size
     return end
 
 
@@ -186,23 +202,6 @@ def forbid_engine_fetching() -> None:
 #: rdflib's grammar is one shared pyparsing object whose parse state is not thread-safe: two requests parsed at
 #: once in the thread pool corrupt each other (spurious syntax errors). Parsing is quick; one at a time.
 _PARSER_LOCK = SPARQL_PARSER_LOCK
-
-
-#: Query texts up to this length keep their syntax tree in a small cache: parsing with rdflib's grammar costs
-#: tens of milliseconds per query (far more than answering most of them), and the same texts come again and again
-#: (canned queries, pages, dashboards). The trees are only read afterwards, never changed.
-CACHED_QUERY_LENGTH = 16_384
-
-
-def _parse_query(text: str) -> Any:
-    if len(text) <= CACHED_QUERY_LENGTH:
-        return _parse_query_cached(text)
-    return _parse(parseQuery, text)
-
-
-@lru_cache(maxsize=512)
-def _parse_query_cached(text: str) -> Any:
-    return _parse(parseQuery, text)
 
 
 def _parse(parser: Callable[[str], Any], text: str) -> Any:
@@ -276,7 +275,7 @@ def _nodes(root: Any) -> Iterator[CompValue]:
 
 def _refuse_services(root: Any, prologue: Prologue, policy: GuardPolicy) -> None:
     for node in _nodes(root):
-        if node.name == "ServiceGraphPattern":
+        if node.name == "ServiceGraphPattern":  # also read from tokens; kept as a second reading
             target = _resolve(prologue, node["term"])
             if isinstance(target, Variable):
                 raise ForbiddenFetchError(
@@ -284,6 +283,19 @@ def _refuse_services(root: Any, prologue: Prologue, policy: GuardPolicy) -> None
                     f"{ALLOW_SETTING}; ipgraph never fetches a URL because a query named it"
                 )
             _refuse_unless_allowed("SERVICE", str(target), policy)
+
+
+def _refuse_fetches(fetches: Sequence[FetchSite], policy: GuardPolicy) -> None:
+    if not policy.refuse_fetches:
+        return
+    for site in fetches:
+        where = f"at line {site.line}, column {site.column}"
+        if site.iri is None:
+            raise ForbiddenFetchError(
+                f"{site.keyword} {where} is refused: {site.reason}. A {site.keyword} target must be a fixed IRI "
+                f"listed in {ALLOW_SETTING}; ipgraph never fetches a URL because a query named it"
+            )
+        _refuse_unless_allowed(site.keyword, site.iri, policy)
 
 
 def _refuse_unless_allowed(keyword: str, iri: str, policy: GuardPolicy) -> None:

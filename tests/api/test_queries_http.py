@@ -88,7 +88,10 @@ def test_iri_parameters_take_prefixed_names_and_full_iris(plan_api: PlanService)
         ({"format": "tsv"}, None, "text/tab-separated-values"),
         ({"format": "xml"}, "application/sparql-results+json", "application/sparql-results+xml"),
         ({}, "text/csv;q=0.4, text/tab-separated-values;q=0.8", "text/tab-separated-values"),
-        ({}, "text/html,application/xhtml+xml", "application/sparql-results+json"),
+        # A browser following a link gets the question's page (tests/publish/test_question_pages.py).
+        ({}, "text/html,application/xhtml+xml", "text/html"),
+        # … unless it names a format: then the download, as for any client.
+        ({"format": "csv"}, "text/html,application/xhtml+xml", "text/csv"),
     ],
 )
 def test_every_results_format(
@@ -101,6 +104,8 @@ def test_every_results_format(
     if media_type == "text/csv":
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
         assert len(rows) == len(rows_of(plan_api, "list_targets"))
+    elif media_type == "text/html":
+        assert 'id="results-table"' in response.text
     elif media_type != "application/sparql-results+json":
         kind = "tsv" if media_type.endswith("values") else "xml"
         parsed = Result.parse(io.BytesIO(response.content), format=kind)

@@ -57,16 +57,24 @@ def site(running_service: Callable[..., str], browser_settings: Settings, browse
     return running_service(browser_settings, browser_store)
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[WebDriver]:
-    """One headless Chromium for the session (cookies are cleared before each test by ``browser``)."""
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if shutil.which(path) is None:
-            raise RuntimeError(f"{path} is missing: run `make browser-deps`")
+def chromium_options(profile: Path) -> webdriver.ChromeOptions:
+    """Headless Chromium with its profile in ``profile`` (under pytest's temporary directory, removed after a
+    green run) rather than a directory of its own under /tmp that a crashed browser leaves behind."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    return options
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """One headless Chromium for the session (cookies are cleared before each test by ``browser``)."""
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if shutil.which(path) is None:
+            raise RuntimeError(f"{path} is missing: run `make browser-deps`")
+    options = chromium_options(tmp_path_factory.mktemp("chromium-profile"))
     # A Vietnamese reader: Accept-Language decides the first page's language (ipgraph.publish.i18n).
     options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
     driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=CHROMEDRIVER))
@@ -97,12 +105,9 @@ def screenshot(browser: WebDriver, request: pytest.FixtureRequest) -> Callable[[
 
 
 @pytest.fixture(scope="session")
-def chromium_without_script() -> Iterator[WebDriver]:
+def chromium_without_script(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     """A second headless Chromium with JavaScript switched off, for the pages that must work without it."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
+    options = chromium_options(tmp_path_factory.mktemp("chromium-profile-without-script"))
     options.add_experimental_option(
         "prefs", {"intl.accept_languages": "vi-VN,vi", "profile.managed_default_content_settings.javascript": 2}
     )

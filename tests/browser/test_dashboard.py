@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from project_graphs import load_progress_fixtures
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -24,8 +22,6 @@ pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 PLAN_TARGETS = (
     "II.2.1.a.b1",
     "II.2.1.a.b2",
@@ -49,15 +45,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"):
-        options.add_argument(flag)
-    options.add_argument("--window-size=1280,2400")
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    yield driver
-    driver.quit()
+def browser(chromium: WebDriver) -> Iterator[WebDriver]:
+    """The session's one browser, with a window tall enough for a year of cards."""
+    chromium.set_window_size(1280, 2400)
+    try:
+        yield chromium
+    finally:
+        chromium.set_window_size(1280, 1024)
 
 
 @pytest.fixture

@@ -114,7 +114,8 @@ def test_a_syntax_error_is_shown_with_its_position(browser: WebDriver, site: str
     browser.find_element(By.ID, "run").click()
     error = wait_for(browser, "#query-error")
     screenshot("error")
-    assert "line 2" in error.find_element(By.CSS_SELECTOR, ".error-position").text
+    assert "Line 2, column" in error.find_element(By.CSS_SELECTOR, ".error-position").text
+    assert "?s ?p ?o .." in error.find_element(By.CSS_SELECTOR, ".error-excerpt").text
 
 
 def test_the_language_switch_is_kept_across_pages(browser: WebDriver, site: str, screenshot: Screenshot) -> None:

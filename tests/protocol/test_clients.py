@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -17,13 +18,13 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.term import Identifier
-from servers import OxigraphServer, serve_app
+from servers import run_oxigraph, serve_app
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from ipgraph.queries import CannedQuery, load_canned_queries
 from ipgraph.settings import Settings
 from ipgraph.store import open_store
-from ipgraph.store.base import Store, UpdateRequest
+from ipgraph.store.base import Store
 from ipgraph.store.sparql_text import bind_values
 
 from .conftest import STORE_MODES, Service, make_settings
@@ -41,26 +42,28 @@ QUESTIONS = sorted(
 
 @pytest.fixture(scope="module", params=STORE_MODES)
 def plan_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """The service on a store holding the project's graphs (first-start load), in each store mode."""
+    """The service on a store holding the project's graphs (first-start load), in each store mode.
+
+    Remote mode runs on an ``oxigraph serve`` of this module's own: the session's shared server is emptied by
+    other tests, in whatever order they run, while this fixture's data must stay.
+    """
     directory = tmp_path_factory.mktemp(f"clients-{request.param}")
-    settings: Settings = make_settings(directory)
-    if request.param == "remote":
-        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
-        settings = make_settings(
-            directory,
-            store_mode="remote",
-            remote_query_url=server.query_url,
-            remote_update_url=server.update_url,
-            remote_store_url=server.store_url,
-        )
-        # The session's server is shared: start from nothing, as a first start would.
-        open_store(settings, load_project=False).update(UpdateRequest("DROP SILENT ALL"))
-    store = open_store(settings)
-    try:
-        with serve_app(settings, store) as url, httpx.Client(base_url=url, timeout=60.0) as client:
-            yield Service(url, request.param, store, settings, client)
-    finally:
-        store.close()
+    with ExitStack() as stack:
+        settings: Settings = make_settings(directory)
+        if request.param == "remote":
+            server = stack.enter_context(run_oxigraph(directory / "oxigraph"))
+            settings = make_settings(
+                directory,
+                store_mode="remote",
+                remote_query_url=server.query_url,
+                remote_update_url=server.update_url,
+                remote_store_url=server.store_url,
+            )
+        store = open_store(settings)
+        stack.callback(store.close)
+        url = stack.enter_context(serve_app(settings, store))
+        client = stack.enter_context(httpx.Client(base_url=url, timeout=60.0))
+        yield Service(url, request.param, store, settings, client)
 
 
 def bound(query: CannedQuery) -> tuple[str, Mapping[str, Identifier]]:

@@ -129,7 +129,8 @@ def test_get_requests_are_refused_too(service: Service, trap: Trap) -> None:
 
 @pytest.fixture
 def allow_listed_service(tmp_path: Path, trap: Trap) -> Iterator[Service]:
-    store = EmbeddedStore(tmp_path / "store", workers=1)
+    # The store is built here, not from the settings: it must be told the engine may use the network.
+    store = EmbeddedStore(tmp_path / "store", workers=1, network=True)
     with own_service(make_settings(tmp_path, allowed_service_endpoints=(trap.url,)), store) as service:
         yield service
     store.close()

@@ -312,4 +312,19 @@ CASES: tuple[ProtocolCase, ...] = (
             ),
         ),
     ),
+    # SPARQL 1.1 Protocol §2.2.1 (and the SPARQL 1.2 suite): a form POST carries its update in the body; one in
+    # the URL with an empty body is an error, not an update to run.
+    ProtocolCase(
+        "bad_update_in_url_of_form_post",
+        (Step("POST", f"/sparql/?{_params(update='CLEAR ALL')}", FORM, b"", expect="4xx", write=True),),
+    ),
+    # SPARQL 1.2 Protocol: the version parameter is given at most once, whatever the values.
+    ProtocolCase(
+        "bad_multiple_versions_get",
+        (Step("GET", f"/sparql/?{_params(query='ASK {}', version=['1.2', '1.2'])}", expect="4xx"),),
+    ),
+    ProtocolCase(
+        "bad_multiple_versions_post",
+        (Step("POST", "/sparql/", FORM, f"{_params(query='ASK {}', version=['1.1', '1.2'])}".encode(), expect="4xx"),),
+    ),
 )

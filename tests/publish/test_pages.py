@@ -7,7 +7,7 @@ import re
 
 import httpx
 import pytest
-from publishing import Service
+from publishing import PROJECT, Service
 
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.vocab import IPR
@@ -103,7 +103,8 @@ def test_the_home_page_starts_a_visitor_everywhere(plan_service: Service) -> Non
         assert anchor in text
     for link in ('href="/dashboard"', 'href="/reports/submit"', 'href="/query"', 'href="/.well-known/void"'):
         assert link in text
-    assert 'href="/query?example=duties_of_agency"' in text
+    for query in sorted((PROJECT / "queries").glob("*.rq")):
+        assert f'href="/queries/{query.stem}"' in text, "every question's page is linked from the home page"
     assert 'href="/doc/id/plan-160-kh-ubnd-2021/duty-V.6"' in text
 
 
@@ -155,18 +156,20 @@ def test_without_script_a_syntax_error_is_shown_with_its_position(plan_service: 
     assert response.status_code == 400
     error = response.text[response.text.index('id="query-error"') :]
     assert "hidden" not in error[: error.index(">")]
-    assert "line 2, column" in error
-    assert "<pre>  ?s ?p ?o ..\n" in error
+    assert "Line 2, column" in error
+    assert '<pre class="error-excerpt">  ?s ?p ?o ..\n' in error
 
 
 def test_without_script_ask_and_construct_answers_are_shown(plan_service: Service) -> None:
-    ask = httpx.get(f"{plan_service.url}/query", params={"query": "ASK { ?s ?p ?o }"}).text
-    assert '<p id="ask-result">true</p>' in ask
+    ask = httpx.get(f"{plan_service.url}/query", params={"query": "ASK { ?s ?p ?o }", "lang": "en"}).text
+    assert '<p class="ask-answer" id="ask-result">Yes — the data matches the question.</p>' in ask
     construct = httpx.get(
         f"{plan_service.url}/query",
-        params={"query": "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 3"},
+        params={"query": "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 3", "lang": "en"},
     ).text
-    assert '<pre class="graph-result">' in construct
+    assert '<pre class="graph-result" id="graph-result" tabindex="0">' in construct
+    assert "3 triples" in construct
+    assert "@prefix ipg: <https://w3id.org/ipgraph/def#>" in construct or "@prefix" in construct
 
 
 def test_a_download_format_on_the_query_form_is_answered_by_the_endpoint(plan_service: Service) -> None:

@@ -73,3 +73,25 @@ def test_a_query_with_markup_is_escaped(plan_service: Service) -> None:
     response = httpx.get(f"{plan_service.url}/search", params={"q": "<script>alert(1)</script>"})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.text
+
+
+def test_the_search_page_counts_its_hits_pages_through_them_and_names_their_kind(
+    plan_service: Service, plan_store: EmbeddedStore
+) -> None:
+    total = len(SearchIndex.build(plan_store).search("so huu tri tue", 1000))
+    assert total > 20, "enough hits for a second page"
+    first = httpx.get(f"{plan_service.url}/search", params={"q": "so huu tri tue", "lang": "en"}).text
+    assert f'<p class="result-count" id="hit-count">{total} hits · Page 1 of {-(-total // 20)}</p>' in first
+    assert first.count('<span class="hit-type">') >= 20
+    assert '<span class="hit-type">eli:' not in first, "kinds are named, not written as identifiers"
+    assert '<span class="hit-type">Part of a document</span>' in first
+    second = httpx.get(f"{plan_service.url}/search", params={"q": "so huu tri tue", "lang": "vi", "page": "2"}).text
+    assert '<ol class="hits" id="hits" start="21">' in second
+    assert 'rel="prev"' in second and "Trang 2/" in second
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "9" * 40, "999"])
+def test_a_search_page_number_out_of_range_falls_back(plan_service: Service, page: str) -> None:
+    response = httpx.get(f"{plan_service.url}/search", params={"q": "so huu tri tue", "page": page})
+    assert response.status_code == 200
+    assert '<ol class="hits" id="hits"' in response.text

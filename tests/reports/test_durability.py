@@ -52,8 +52,11 @@ class ServerProcess:
 @contextmanager
 def server_process(data_dir: Path, **settings: str) -> Iterator[ServerProcess]:
     port = free_port()
+    temporary = data_dir.parent / f"tmp-{port}"  # what the SIGKILL leaves (the workers' forkserver directory)
+    temporary.mkdir()
     env = {
         **os.environ,
+        "TMPDIR": str(temporary),
         "IPGRAPH_DATA_DIR": str(data_dir),
         "IPGRAPH_PROJECT_DIR": str(PROJECT),
         "IPGRAPH_PORT": str(port),

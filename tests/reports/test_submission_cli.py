@@ -12,7 +12,7 @@ from rdflib import URIRef
 from report_factory import report_turtle
 from servers import PROJECT, ServiceStarter
 
-from ipgraph.reports.tokens import TokenRegistry
+from ipgraph.reports.tokens import TokenRegistry, split_token
 from ipgraph.settings import Settings
 from ipgraph.store.embedded import EmbeddedStore
 
@@ -34,9 +34,9 @@ def test_tokens_issue_list_revoke(tmp_path: Path) -> None:
 
     listed = ipgraph("tokens", "--data-dir", tmp_path, "list")
     assert listed.returncode == 0
-    token_id = token.split("_")[1]
+    token_id, secret = split_token(token)
     assert token_id in listed.stdout and "active" in listed.stdout and "finance office" in listed.stdout
-    assert token.split("_")[2] not in listed.stdout
+    assert secret not in listed.stdout
 
     revoked = ipgraph("tokens", "--data-dir", tmp_path, "revoke", token_id)
     assert revoked.returncode == 0, revoked.stderr

@@ -126,7 +126,7 @@ def kill_run(
     figures = KillFigures()
     started = time.monotonic()
     stop = threading.Event()
-    lock = threading.Lock()
+    lock = threading.Condition()  # notified at each acknowledgement
 
     def submitter(organisation: URIRef) -> None:
         with httpx.Client(timeout=SUBMIT_TIMEOUT) as client:
@@ -143,6 +143,7 @@ def kill_run(
                 with lock:
                     if response.status_code == 201:
                         figures.acknowledged.append(acknowledged_from(response))
+                        lock.notify_all()
                     else:
                         figures.failures[str(response.status_code)] += 1
                         assert response.status_code == 503, (response.status_code, response.text[:500])
@@ -153,11 +154,14 @@ def kill_run(
     chooser = random.Random(seed)  # noqa: S311 - reproducible kill moments, not a secret
     for _ in range(kills):
         supervisor.server.wait_ready()
-        time.sleep(chooser.uniform(*pause))
-        supervisor.server.kill()
+        time.sleep(chooser.uniform(*pause))  # the seeded kill moment: the fault injected, not a wait
+        supervisor.kill()
         figures.kills += 1
     supervisor.server.wait_ready()
-    time.sleep(pause[1])  # let submissions reach the restarted server
+    with lock:  # the restarted server must have acknowledged a submission before the run ends
+        before = len(figures.acknowledged)
+        if not lock.wait_for(lambda: len(figures.acknowledged) > before, SUBMIT_TIMEOUT):
+            figures.failures["nothing acknowledged after the last restart"] += 1
     stop.set()
     for thread in threads:
         thread.join(timeout=SUBMIT_TIMEOUT + 10)

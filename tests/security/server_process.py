@@ -67,8 +67,13 @@ class ServerProcess:
 
     def start(self) -> None:
         """Start the process (it returns at once; :meth:`wait_ready` waits for answers)."""
+        # What a SIGKILLed process cannot remove (its query workers' forkserver directory) stays in the test's own
+        # temporary directory, not in the machine's /tmp.
+        temporary = self.data_dir.parent / "tmp"
+        temporary.mkdir(exist_ok=True)
         env = {
             **os.environ,
+            "TMPDIR": str(temporary),
             "IPGRAPH_DATA_DIR": str(self.data_dir),
             "IPGRAPH_PROJECT_DIR": str(PROJECT),
             "IPGRAPH_HOST": "127.0.0.1",
@@ -119,12 +124,17 @@ class ServerProcess:
 
 
 class Supervisor:
-    """Keeps one :class:`ServerProcess` running: when it dies, it is started again on the same data directory."""
+    """Keeps one :class:`ServerProcess` running: when it dies, it is started again on the same data directory.
+
+    The watching thread blocks on the process's exit, so a restart follows a death at once; :meth:`kill` returns
+    only once the replacement has been started, so a caller never mistakes the dead process for the new one.
+    """
 
     def __init__(self, server: ServerProcess) -> None:
         self.server = server
         self.restarts = 0
-        self._stopping = threading.Event()
+        self._stopping = False
+        self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._watch, name="ipgraph-supervisor", daemon=True)
 
     def start(self) -> None:
@@ -132,17 +142,30 @@ class Supervisor:
         self._thread.start()
 
     def _watch(self) -> None:
-        while not self._stopping.is_set():
+        while True:
             process = self.server.process
-            if process is not None and process.poll() is not None and not self._stopping.is_set():
+            assert process is not None
+            process.wait()
+            with self._changed:
+                if self._stopping:
+                    return
                 self.restarts += 1
                 self.server.start()
-            time.sleep(0.02)
+                self._changed.notify_all()
+
+    def kill(self) -> None:
+        """SIGKILL the server and return once the supervisor has started the next process (not yet ready)."""
+        with self._changed:
+            before = self.restarts
+            self.server.kill()
+            if not self._changed.wait_for(lambda: self.restarts > before, timeout=READY_SECONDS):
+                raise RuntimeError(f"the supervisor did not start ipgraph again within {READY_SECONDS:g} s")
 
     def stop(self) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=10)
+        with self._changed:
+            self._stopping = True
         self.server.stop()
+        self._thread.join(timeout=30)
 
 
 def free_port() -> int:

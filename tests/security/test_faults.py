@@ -88,7 +88,7 @@ def test_a_data_directory_that_cannot_grow_refuses_submissions_with_503_and_keep
             resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (hard, hard))
     # The engine may keep refusing writes after an I/O error until it is reopened: a restart on the same data
     # directory (what the supervisor does after a crash) must find everything stored before, undamaged.
-    supervised.supervisor.server.kill()
+    supervised.supervisor.kill()
     supervised.supervisor.server.wait_ready()
     with httpx.Client(timeout=60.0) as client:
         assert client.get(f"{url}/reports").json()["reports"] == listed_before

@@ -63,6 +63,57 @@ def test_query_naming_a_remote_iri_makes_no_connection(
     assert trap.connections == 0
 
 
+#: A ``#`` comment ended by a bare CR (the engine's lexer ends it there; rdflib's grammar only at LF), a keyword
+#: glued to the next word, an escaped IRI, a keyword glued to a prefixed name: ways a reading other than the
+#: engine's would miss the fetch (issue 9, item 2).
+HIDDEN_FETCHES = {
+    "comment-ended-by-cr": "{form} WHERE {{ # note\r SERVICE <{url}> {{ ?s ?p ?o }}\n}}",
+    "comment-ended-by-crlf": "{form} WHERE {{ # note\r\n SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "glued-keywords": "{form} WHERE {{ SERVICESILENT<{url}>{{ ?s ?p ?o }} }}",
+    "escaped-iri": "{form} WHERE {{ SERVICE <\\u0068ttp{rest}> {{ ?s ?p ?o }} }}",
+    "keyword-glued-to-name": "PREFIX t: <{url}#>\n{form} WHERE {{ SERVICEt:end {{ ?s ?p ?o }} }}",
+}
+
+
+def _hidden(template: str, form: str, url: str) -> str:
+    return template.format(form=form, url=url, rest=url.removeprefix("http"))
+
+
+@pytest.mark.parametrize("form", ["SELECT *", "ASK"])
+@pytest.mark.parametrize("name", list(HIDDEN_FETCHES))
+def test_hidden_service_is_refused_on_every_route_without_a_connection(
+    secure_service: SecureService, trap: Trap, name: str, form: str
+) -> None:
+    text = _hidden(HIDDEN_FETCHES[name], form, trap.url)
+    url = f"{secure_service.url}/sparql"
+    accept = {"Accept": "application/sparql-results+json"}
+    refused(secure_service.client.get(url, params={"query": text}, headers=accept), 400, "never fetches")
+    refused(secure_service.client.post(url, data={"query": text}, headers=accept), 400, "never fetches")
+    refused(secure_service.query(text), 400, "never fetches")
+    page = secure_service.client.get(f"{secure_service.url}/query", params={"query": text})
+    assert page.status_code == 400, page.text[:300]
+    assert "never fetches" in page.text
+    assert trap.connections == 0
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "# note\rLOAD <{url}>",
+        "INSERT {{ GRAPH <https://example.org/g> {{ ?s ?p ?o }} }} WHERE {{ # note\r SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "LOADSILENT<{url}>",
+    ],
+    ids=["load-after-cr-comment", "insert-service-after-cr-comment", "glued-load"],
+)
+def test_hidden_fetch_in_an_update_is_refused_without_a_connection(
+    secure_service: SecureService, trap: Trap, template: str
+) -> None:
+    before = secure_service.dump()
+    refused(update(secure_service, template.format(url=trap.url)), 400, "never fetches")
+    assert trap.connections == 0
+    assert secure_service.dump() == before
+
+
 def test_protocol_dataset_parameters_naming_a_remote_iri_make_no_connection(
     secure_service: SecureService, trap: Trap
 ) -> None:

@@ -20,7 +20,7 @@ from project_graphs import load_progress_fixtures
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Identifier
-from servers import OxigraphServer
+from servers import run_oxigraph
 from SPARQLWrapper import SPARQLWrapper
 
 from ipgraph.queries import CannedQuery, load_canned_queries
@@ -53,19 +53,21 @@ DESCRIBE_PLAN = HEADER + """DESCRIBE <https://w3id.org/ipgraph/id/plan-160-kh-ub
 
 
 @pytest.fixture(scope="module")
-def stores(
-    oxigraph_server: OxigraphServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[EmbeddedStore, RemoteStore]]:
-    """An embedded store and a remote one on the session's oxigraph server, both holding the same data."""
-    embedded = EmbeddedStore(tmp_path_factory.mktemp("forms-embedded"), workers=1, query_timeout=30.0)
-    remote = RemoteStore(
-        oxigraph_server.query_url, oxigraph_server.update_url, oxigraph_server.store_url, query_timeout=30.0
-    )
-    remote.update(UpdateRequest("DROP SILENT ALL"))  # the session's server is shared: start from nothing
-    load_progress_fixtures(embedded)
-    load_progress_fixtures(remote)
-    yield embedded, remote
-    embedded.close()
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmbeddedStore, RemoteStore]]:
+    """An embedded store and a remote one, both holding the same data.
+
+    The remote one is on an ``oxigraph serve`` of this module's own: the session's shared server is emptied by
+    every test that uses ``remote_store``, in whatever order the tests run.
+    """
+    with run_oxigraph(tmp_path_factory.mktemp("forms-oxigraph")) as server:
+        embedded = EmbeddedStore(tmp_path_factory.mktemp("forms-embedded"), workers=1, query_timeout=30.0)
+        remote = RemoteStore(server.query_url, server.update_url, server.store_url, query_timeout=30.0)
+        try:
+            load_progress_fixtures(embedded)
+            load_progress_fixtures(remote)
+            yield embedded, remote
+        finally:
+            embedded.close()
 
 
 def guessed_form(text: str) -> str:

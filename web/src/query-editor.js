@@ -1,24 +1,16 @@
-// The query page's editor: CodeMirror 6 with SPARQL highlighting and prefix completion, running queries
-// against /sparql and showing results as a table of links. Without this script the page is a plain form.
+// The query page's editor: CodeMirror 6 with SPARQL highlighting and prefix completion, running the query and
+// showing its answer on the page. Without this script the page is a plain form.
 import { autocompletion } from "@codemirror/autocomplete";
 import { StreamLanguage } from "@codemirror/language";
 import { sparql } from "@codemirror/legacy-modes/mode/sparql";
 import { EditorSelection } from "@codemirror/state";
+import { keymap } from "@codemirror/view";
 import { EditorView, basicSetup } from "codemirror";
-
-const RESULT_FORMATS = [["json", "SPARQL JSON"], ["xml", "SPARQL XML"], ["csv", "CSV"], ["tsv", "TSV"]];
-const GRAPH_FORMATS = [["turtle", "Turtle"], ["jsonld", "JSON-LD"], ["rdfxml", "RDF/XML"], ["ntriples", "N-Triples"],
-  ["trig", "TriG"], ["nquads", "N-Quads"]];
 
 const form = document.getElementById("query-form");
 const textarea = document.getElementById("query");
-const errorBox = document.getElementById("query-error");
-const statusLine = document.getElementById("query-status");
-const resultsBox = document.getElementById("query-results");
-const downloadsBox = document.getElementById("query-downloads");
 const prefixes = JSON.parse(document.getElementById("query-prefixes").textContent);
 const examples = JSON.parse(document.getElementById("query-examples").textContent);
-const baseIri = form.dataset.baseIri;
 
 function declared(text, prefix) {
   return new RegExp(`^\\s*PREFIX\\s+${prefix.replace(/[-]/g, "\\-")}:`, "im").test(text);
@@ -53,6 +45,8 @@ function prefixCompletions(context) {
 const view = new EditorView({
   doc: textarea.value,
   extensions: [
+    // Ctrl+Enter (Cmd+Enter on a Mac) runs the query, before the editor's own Enter handling.
+    keymap.of([{ key: "Mod-Enter", run: () => { run(); return true; } }]),
     basicSetup,
     StreamLanguage.define(sparql),
     autocompletion({ override: [prefixCompletions] }),
@@ -69,173 +63,90 @@ function setQuery(text) {
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
 }
 
-// Schemes a result may link to; any other (javascript:, data:, urn:, …) is shown as text only.
-const LINKABLE_SCHEMES = new Set(["http:", "https:", "mailto:"]);
+// The answer is drawn by the server's one results component (templates/results.html, the same table as on the
+// question pages); the script fetches it for the query being edited and keeps the query in the page's URL.
+const answerBox = document.getElementById("query-answer");
+const formatMenu = document.getElementById("format");
+const langSwitch = document.getElementById("lang-switch");
+const pageLang = document.documentElement.lang;
 
-// Where a link shown for an IRI may point, as ipgraph.publish.locations.link_target decides on the server: its
-// page on this site, the IRI itself when the browser would read it as a web or mail address, else null.
-function linkTarget(iri) {
-  if (iri.startsWith(baseIri)) {
-    const rest = iri.slice(baseIri.length);
-    if (rest.startsWith("id/") || rest.startsWith("graph/")) return `/doc/${rest}`;
-    if (rest === "def" || rest.startsWith("def#")) return `/${rest}`;
+// The page's own address for a query (and the table's sort and page): shareable, and what a reload shows.
+function pageUrl(query, extra = []) {
+  return `/query?${new URLSearchParams([["query", query], ...extra])}`;
+}
+
+function remember(url) {
+  history.replaceState(null, "", url);
+  if (langSwitch) {
+    const other = new URL(url, location.href);
+    other.searchParams.set("lang", langSwitch.getAttribute("hreflang"));
+    langSwitch.href = `${other.pathname}${other.search}`;
   }
-  let url;
+}
+
+async function showAnswer(search) {
+  answerBox.setAttribute("aria-busy", "true");
   try {
-    url = new URL(iri);
-  } catch {
-    return null;
+    const params = new URLSearchParams(search);
+    params.set("lang", pageLang);
+    const response = await fetch(`/query/answer?${params}`, { headers: { Accept: "text/html" } });
+    answerBox.innerHTML = await response.text();
+  } catch (failure) {
+    const box = document.createElement("p");
+    box.className = "query-error";
+    box.setAttribute("role", "alert");
+    box.textContent = String(failure);
+    answerBox.replaceChildren(box);
+  } finally {
+    answerBox.removeAttribute("aria-busy");
   }
-  return LINKABLE_SCHEMES.has(url.protocol) ? url.href : null;
+  const caret = answerBox.querySelector(".error-position");
+  if (caret) placeCursor(caret.dataset.line, caret.dataset.column);
 }
 
-function shortName(iri) {
-  let best = null;
-  for (const [prefix, namespace] of Object.entries(prefixes)) {
-    if (iri.startsWith(namespace) && (!best || namespace.length > prefixes[best].length)) best = prefix;
-  }
-  return best ? `${best}:${iri.slice(prefixes[best].length)}` : iri;
+function placeCursor(line, column) {
+  const number = Math.min(Number(line) || 1, view.state.doc.lines);
+  const docLine = view.state.doc.line(number);
+  const pos = Math.min(docLine.from + Math.max(1, Number(column) || 1) - 1, docLine.to);
+  view.dispatch({ selection: EditorSelection.cursor(pos), scrollIntoView: true });
 }
 
-function cell(term) {
-  const td = document.createElement("td");
-  if (!term) return td;
-  if (term.type === "uri") {
-    const target = linkTarget(term.value);
-    const shown = document.createElement(target ? "a" : "span");
-    if (target) shown.href = target;
-    shown.textContent = shortName(term.value);
-    shown.title = term.value;
-    td.append(shown);
-  } else if (term.type === "bnode") {
-    td.textContent = `_:${term.value}`;
-  } else {
-    const span = document.createElement("span");
-    span.textContent = term.value;
-    if (term["xml:lang"]) span.lang = term["xml:lang"];
-    td.append(span);
-    const tag = term["xml:lang"] ? `@${term["xml:lang"]}` : term.datatype ? `^^${shortName(term.datatype)}` : "";
-    if (tag) {
-      const small = document.createElement("span");
-      small.className = "tag";
-      small.textContent = tag;
-      td.append(small);
-    }
-  }
-  return td;
+// A download in the chosen format, named after what it is.
+function download(query, format) {
+  const link = document.createElement("a");
+  link.href = `/sparql?${new URLSearchParams({ query, format })}`;
+  const option = formatMenu.selectedOptions[0];
+  link.download = `ipgraph-query.${option ? option.dataset.extension || format : format}`;
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
 
-function showTable(json) {
-  const table = document.createElement("table");
-  table.className = "results";
-  table.id = "results-table";
-  const head = table.createTHead().insertRow();
-  for (const name of json.head.vars) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = `?${name}`;
-    head.append(th);
-  }
-  const body = table.createTBody();
-  for (const binding of json.results.bindings) {
-    const row = body.insertRow();
-    for (const name of json.head.vars) row.append(cell(binding[name]));
-  }
-  resultsBox.replaceChildren(table);
-  return json.results.bindings.length;
-}
-
-function showDownloads(query, formats) {
-  const links = formats.map(([name, title]) => {
-    const a = document.createElement("a");
-    a.href = `/sparql?${new URLSearchParams({ query, format: name })}`;
-    a.textContent = title;
-    a.setAttribute("download", "");
-    return a;
-  });
-  downloadsBox.replaceChildren(...links.flatMap((a, i) => (i ? [" · ", a] : [a])));
-  downloadsBox.hidden = false;
-}
-
-// RFC 9457 problem details; SPARQL syntax errors carry line and column (1-based).
-function showError(problem, query) {
-  errorBox.replaceChildren();
-  const title = document.createElement("strong");
-  title.textContent = problem.title || "Error";
-  errorBox.append(title);
-  const detail = document.createElement("p");
-  detail.textContent = problem.detail || "";
-  errorBox.append(detail);
-  if (problem.line) {
-    const line = Math.min(problem.line, view.state.doc.lines);
-    const column = Math.max(1, problem.column || 1);
-    const where = document.createElement("p");
-    where.className = "error-position";
-    where.textContent = `line ${problem.line}, column ${column}`;
-    const excerpt = document.createElement("pre");
-    const text = query.split("\n")[line - 1] || "";
-    excerpt.textContent = `${text}\n${" ".repeat(column - 1)}^`;
-    errorBox.append(where, excerpt);
-    const docLine = view.state.doc.line(line);
-    const pos = Math.min(docLine.from + column - 1, docLine.to);
-    view.dispatch({ selection: EditorSelection.cursor(pos), scrollIntoView: true });
-    view.focus();
-  }
-  errorBox.hidden = false;
-}
-
-async function run() {
+function run() {
   const query = view.state.doc.toString();
   textarea.value = query;
-  errorBox.hidden = true;
-  downloadsBox.hidden = true;
-  statusLine.textContent = "…";
-  resultsBox.replaceChildren();
-  let response;
-  try {
-    response = await fetch("/sparql", {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Accept: "application/sparql-results+json, text/turtle;q=0.9, application/problem+json;q=0.5",
-      },
-      body: new URLSearchParams({ query }),
-    });
-  } catch (failure) {
-    statusLine.textContent = "";
-    showError({ title: "Network error", detail: String(failure) }, query);
+  const format = formatMenu.value;
+  if (format !== "html") {
+    download(query, format);
     return;
   }
-  const type = response.headers.get("content-type") || "";
-  if (!response.ok) {
-    statusLine.textContent = `${response.status}`;
-    const problem = type.includes("json") ? await response.json() : { title: response.statusText, detail: await response.text() };
-    showError(problem, query);
-    return;
-  }
-  if (type.includes("sparql-results+json")) {
-    const json = await response.json();
-    if ("boolean" in json) {
-      resultsBox.textContent = json.boolean ? "true" : "false";
-      statusLine.textContent = "ASK";
-    } else {
-      const count = showTable(json);
-      statusLine.textContent = `${count} ${document.documentElement.lang === "vi" ? "dòng" : "rows"}`;
-    }
-    showDownloads(query, RESULT_FORMATS);
-  } else {
-    const pre = document.createElement("pre");
-    pre.className = "graph-result";
-    pre.textContent = await response.text();
-    resultsBox.replaceChildren(pre);
-    statusLine.textContent = "";
-    showDownloads(query, GRAPH_FORMATS);
-  }
+  remember(pageUrl(query));
+  showAnswer(new URLSearchParams({ query }).toString());
 }
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   run();
+});
+
+// Sorting and paging inside the answer: fetched in place, the address kept in step.
+answerBox.addEventListener("click", (event) => {
+  const link = event.target.closest("a.sort, .pager a");
+  if (!link || !answerBox.contains(link)) return;
+  event.preventDefault();
+  const url = new URL(link.href, location.href);
+  remember(`${url.pathname}${url.search}`);
+  showAnswer(url.search.slice(1));
 });
 
 for (const link of document.querySelectorAll("#examples a[data-example]")) {
@@ -244,7 +155,8 @@ for (const link of document.querySelectorAll("#examples a[data-example]")) {
     setQuery(examples[link.dataset.example]);
     for (const other of document.querySelectorAll("#examples a")) other.removeAttribute("aria-current");
     link.setAttribute("aria-current", "true");
-    history.replaceState(null, "", link.href);
+    const url = new URL(link.href, location.href);
+    remember(`${url.pathname}${url.search}`);
   });
 }
 

@@ -12,7 +12,19 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ipgraph import __version__
-from ipgraph.api import api_docs, dataset, graph_store, progress, queries, reports, resources, site, sparql
+from ipgraph.api import (
+    api_docs,
+    dataset,
+    graph_store,
+    progress,
+    queries,
+    reports,
+    resources,
+    revalidation_page,
+    site,
+    sparql,
+)
+from ipgraph.api.error_pages import install_error_pages
 from ipgraph.api.openapi import install_unique_operation_ids
 from ipgraph.api.problems import RETRY_AFTER_SECONDS, install_problem_handlers
 from ipgraph.api.report_access import report_service
@@ -25,12 +37,15 @@ from ipgraph.store.base import Store
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool = False) -> FastAPI:
+def create_app(
+    settings: Settings, store: Store | None = None, *, warm_up: bool = False, local_token: str = ""
+) -> FastAPI:
     """Create the ipgraph application; ``store`` lets tests hand in one they opened themselves.
 
     ``warm_up`` (what ``ipgraph serve`` asks for) parses the report shapes and the plan slice they check against
     right after start-up, in the background: the first agency to submit does not wait for it, and the first
-    SPARQL answer does not wait either.
+    SPARQL answer does not wait either. ``local_token`` is the per-run secret ``ipgraph serve`` writes to its
+    runtime file: it allows writes like the admin token (see :mod:`ipgraph.cli.running`).
     """
 
     @asynccontextmanager
@@ -52,6 +67,7 @@ def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool 
     # FastAPI's /docs and /redoc load scripts from a CDN; ipgraph serves its own /docs (ipgraph.api.api_docs).
     app = FastAPI(title="ipgraph", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.local_admin_token = local_token  # auth.LOCAL_TOKEN_STATE: the runtime file's secret, if any
     app.state.canned_queries = load_canned_queries(settings.project_dir / "queries")
     if store is not None:
         app.state.store = store
@@ -61,11 +77,13 @@ def create_app(settings: Settings, store: Store | None = None, *, warm_up: bool 
     site.mount_static(app, settings)
     app.include_router(queries.router)
     app.include_router(progress.router)
+    app.include_router(revalidation_page.router)
     app.include_router(reports.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(api_docs.router)
     install_problem_handlers(app)
+    install_error_pages(app)
     install_unique_operation_ids(app)
     forbid_engine_fetching()
     app.add_middleware(

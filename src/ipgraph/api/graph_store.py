@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from ipgraph.api.auth import check_write_access
+from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import has_body, read_body
 from ipgraph.api.public_urls import own_root
 from ipgraph.api.sparql import choose_format
@@ -57,7 +57,7 @@ async def graph_store(request: Request) -> Response:
         if has_body(request):
             raise InputError(f"a {request.method} request must not carry a body")
         return await run_in_threadpool(_read, request, target)
-    check_write_access(request.headers.get("authorization"), settings)
+    check_request_write_access(request)
     if request.method == "DELETE":
         return await run_in_threadpool(_delete, request, target)
     body = await read_body(request, settings.max_body_bytes)
@@ -189,11 +189,8 @@ def _exists(store: Store, target: GraphTarget) -> bool:
 
 
 def graph_exists(store: Store, name: URIRef) -> bool:
-    """Whether the store holds the graph ``name``, empty or not (an empty PUT creates a graph, §5.4).
-
-    ``GRAPH <g> {}`` matches once exactly when ``<g>`` is one of the dataset's named graphs (SPARQL 1.1 §18.6).
-    """
-    return store.ask(f"ASK {{ GRAPH <{name}> {{ }} }}")
+    """Whether the store holds the graph ``name``, empty or not (an empty PUT creates a graph, §5.4)."""
+    return name in store.existing_graphs()
 
 
 def _write_default_graph(store: Store, data: Graph, *, replace: bool) -> None:

@@ -25,6 +25,7 @@ from ipgraph.errors import (
     IpgraphError,
     NotFoundError,
     PermissionDeniedError,
+    QueryMemoryError,
     QuerySyntaxError,
     QueryTimeoutError,
     RdfSyntaxError,
@@ -65,6 +66,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[IpgraphError], int, str], ...] = (
     # A deadline is the service's own policy, not a failing upstream: 503 + Retry-After (RFC 9110 §15.6.4)
     # tells clients and crawlers to back off; 504 would blame a gateway that does not exist in embedded mode.
     (QueryTimeoutError, 503, "Query deadline exceeded"),
+    (QueryMemoryError, 503, "Query memory limit exceeded"),
     (StoreUnavailableError, 503, "Store unavailable"),
     (ValidationFailedError, 422, "Validation failed"),
     (SettingsError, 500, "Server misconfigured"),

@@ -10,6 +10,9 @@ a Last-Modified date and answers 304 to a conditional request whose validators s
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,12 +20,14 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
+from ipgraph.errors import NotFoundError
 from ipgraph.progress import CachedProgress, DataSource, TargetProgress, YearFigure, cached_progress
 from ipgraph.progress.charts import format_number, share_bar, target_text, year_chart
 from ipgraph.publish.freshness import StoreState, is_not_modified
 from ipgraph.publish.i18n import Language
 from ipgraph.publish.locations import link_target
 from ipgraph.publish.rendering import render_page, request_language
+from ipgraph.store.base import Store
 from ipgraph.vocab import IPR
 
 router = APIRouter(tags=["progress"])
@@ -178,19 +183,84 @@ def figure_as_json(figure: YearFigure) -> dict[str, Any]:
 
 
 @router.get("/dashboard", include_in_schema=False)
-def dashboard(request: Request, settings: SettingsDep, store: StoreDep, data: DataSource = "submissions") -> Response:
-    """The progress dashboard: one card per target, grouped by target year, charts as inline SVG."""
+def dashboard(request: Request, settings: SettingsDep, store: StoreDep, data: DataSource | None = None) -> Response:
+    """The progress dashboard: one card per target, grouped by target year, charts as inline SVG.
+
+    Without ``?data=`` it shows what exists: the submitted reports, or when none has been submitted yet the
+    example reports, marked as such.
+    """
     lang = request_language(request)
-    items = cached_progress(store, data).items
+    source, items, fallback = _default_view(store, data)
     cards = [_card(item, lang, settings.base_iri) for item in items]
     years = sorted({item.target.year for item in items})
     context = {
         "d": lambda key: dashboard_text(key, lang),
-        "source": data,
+        "source": source,
+        "fallback": fallback,
         "groups": [(year, [card for card in cards if card["year"] == year]) for year in years],
         "number": lambda value: "" if value is None else format_number(value, lang),
     }
     return render_page(request, "dashboard.html", context)
+
+
+def _default_view(store: Store, data: DataSource | None) -> tuple[DataSource, list[TargetProgress], bool]:
+    """The data source shown, its figures, and whether the examples stand in for missing submissions."""
+    if data is not None:
+        return data, list(cached_progress(store, data).items), False
+    submitted = list(cached_progress(store, "submissions").items)
+    if any(item.years for item in submitted):
+        return "submissions", submitted, False
+    examples = list(cached_progress(store, "examples").items)
+    if any(item.years for item in examples):
+        return "examples", examples, True
+    return "submissions", submitted, False
+
+
+@router.get("/dashboard/{reference}.csv", include_in_schema=False)
+def dashboard_card_csv(reference: str, store: StoreDep, data: DataSource = "submissions") -> Response:
+    """One card's figures by year as CSV (RFC 4180), named for the target: ``progress-II.2.2.b.csv``."""
+    item = next((item for item in cached_progress(store, data).items if item.target.reference == reference), None)
+    if item is None:
+        raise NotFoundError(f"no target {reference!r} on the dashboard; see /progress for the list")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["target", "year", "value", "organisations", "to_date", "growth_percent", "share_percent"])
+    for figure in item.years:
+        writer.writerow(
+            [
+                item.target.reference,
+                figure.year,
+                _plain(figure.value),
+                figure.organisations,
+                _plain(figure.to_date),
+                _plain(figure.growth),
+                _plain(figure.share),
+            ]
+        )
+    filename = f"progress-{re.sub(r'[^A-Za-z0-9._-]+', '_', reference)}-{data}.csv"
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _plain(value: float | None) -> str:
+    """A figure as a program reads it: no grouping, a dot for decimals, nothing for a missing value."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
+
+
+def _headline(item: TargetProgress) -> tuple[YearFigure | None, str | None]:
+    """The card's latest figure and, when there is none to show, why (so the words never contradict the table)."""
+    if not item.years:
+        return None, "no_reports"
+    if item.target.kind == "growth":
+        latest = next((figure for figure in reversed(item.years) if figure.to_date is not None), None)
+        return (latest, None) if latest is not None else (None, "growth_needs_two_years")
+    latest = next((figure for figure in reversed(item.years) if figure.to_date is not None), None)
+    return (latest, None) if latest is not None else (None, "no_figure_yet")
 
 
 def _card(item: TargetProgress, lang: Language, base_iri: str) -> dict[str, Any]:
@@ -206,7 +276,9 @@ def _card(item: TargetProgress, lang: Language, base_iri: str) -> dict[str, Any]
         "unit": target.unit_labels.get(lang) or target.unit_labels.get("en", ""),
         "symbol": _unit_symbol(target.unit, lang),
         "target_text": target_text(item, lang),
-        "headline": next((figure for figure in reversed(item.years) if figure.to_date is not None), None),
+        "headline": _headline(item)[0],
+        "headline_missing": _headline(item)[1],
+        "csv_href": f"/dashboard/{target.reference}.csv",
         "chart": year_chart(item, lang),
         "share": share_bar(item, lang),
         "status": item.status,

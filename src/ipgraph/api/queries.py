@@ -12,15 +12,19 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from ipgraph.api.deps import SettingsDep, StoreDep
 from ipgraph.api.public_urls import public_root
+from ipgraph.api.question_page import download_stem, question_page
 from ipgraph.api.sparql import choose_format, outcome_response
 from ipgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, accepts_html, negotiate
+from ipgraph.publish.rendering import render_page, request_language
+from ipgraph.publish.result_view import TABLE_PARAMETERS, download_extension
 from ipgraph.queries import CannedQuery, get_canned_query
 from ipgraph.store.base import QueryRequest
 
 router = APIRouter(tags=["canned queries"])
 
-#: Query-string names that steer the response instead of binding a parameter.
-RESERVED_PARAMETERS = frozenset({"format"})
+#: Query-string names that steer the response instead of binding a parameter: the format, and for the question's
+#: page its language and the table's sorting and paging.
+RESERVED_PARAMETERS = frozenset({"format", "lang"}) | TABLE_PARAMETERS
 
 
 def get_canned_queries(request: Request) -> dict[str, CannedQuery]:
@@ -48,9 +52,14 @@ def describe_query(query: CannedQuery, request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/queries", summary="List the canned queries")
-def list_canned_queries(request: Request, queries: CannedQueriesDep) -> dict[str, Any]:
-    """Every canned query with its titles (vi, en), description, parameters and the URL that runs it."""
+@router.get("/queries", summary="List the canned queries", response_model=None)
+def list_canned_queries(request: Request, queries: CannedQueriesDep) -> dict[str, Any] | Response:
+    """Every canned query with its titles (vi, en), description, parameters and the URL that runs it; a browser
+    asking for HTML gets the list of question pages."""
+    if accepts_html(request.headers.get("accept")):
+        lang = request_language(request)
+        listed = [(name, query.title(lang), query.descriptions.get(lang, "")) for name, query in queries.items()]
+        return render_page(request, "questions.html", {"questions": listed}, headers={"Vary": "Accept"})
     return {"queries": [describe_query(query, request) for query in queries.values()]}
 
 
@@ -68,9 +77,16 @@ def describe_canned_query(name: str, request: Request, queries: CannedQueriesDep
 def run_canned_query(
     name: str, request: Request, queries: CannedQueriesDep, store: StoreDep, settings: SettingsDep
 ) -> Response:
-    """Run a canned query; every query-string item except ``format`` binds the parameter of that name."""
+    """Run a canned query; every query-string item except ``format`` binds the parameter of that name.
+
+    A browser asking for HTML (without ``?format=``) gets the question's page instead: the answer as a table, a
+    form to change the parameters, and the downloads. With ``?format=`` the answer is named for saving
+    (``list_targets-2030.csv``).
+    """
     query = get_canned_query(queries, name)
     values = {key: value for key, value in request.query_params.items() if key not in RESERVED_PARAMETERS}
+    if not request.query_params.get("format") and accepts_html(request.headers.get("accept")):
+        return question_page(request, store, settings, query, values)
     bindings = query.bind(values)
     offers = RESULT_FORMATS if query.form in ("SELECT", "ASK") else GRAPH_FORMATS
     answer_format = choose_canned_format(request, offers)
@@ -83,7 +99,12 @@ def run_canned_query(
             row_limit=settings.row_limit,
         )
     )
-    return outcome_response(outcome)
+    response = outcome_response(outcome)
+    extension = download_extension(answer_format.name)
+    if request.query_params.get("format") and extension is not None:
+        filename = download_stem(query, query.bind(values)) + extension
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def choose_canned_format(request: Request, offers: tuple[Format, ...]) -> Format:

@@ -39,6 +39,7 @@ from ipgraph.formats import (
     TURTLE,
     Format,
     negotiate,
+    parse_media_type,
 )
 from ipgraph.reports.receipts import Receipt, report_path, version_json
 from ipgraph.reports.rendering import outcome_to_csv, outcome_to_json, outcome_to_rdf
@@ -48,6 +49,7 @@ from ipgraph.reports.submission import (
     ReportRejectedError,
 )
 from ipgraph.reports.validation import ValidationOutcome
+from ipgraph.reports.workbook import XLSX_MEDIA_TYPE
 from ipgraph.settings import Settings
 from ipgraph.vocab import PREFIXES
 
@@ -75,11 +77,11 @@ async def validate_report(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     body = await read_report_body(request, settings)
     service = report_service(request.app)
-    media_type = _content_type(request)
+    body, media_type = await _document(request, body)
     checked: Checked = await run_validation(
         request, lambda client, cancel: service.check(body, media_type, client=client, cancel=cancel)
     )
-    return outcome_response(request, checked.outcome, chosen, status=200)
+    return outcome_response(request, checked.outcome, chosen, status=200, document=_lined_text(body, media_type))
 
 
 @router.post("/reports", status_code=201)
@@ -93,7 +95,7 @@ async def submit_report(request: Request) -> Response:
     refusal_format = negotiate(request.headers.get("accept"), OUTCOME_FORMATS) or JSON
     body = await read_report_body(request, settings)
     service = report_service(request.app)
-    media_type = _content_type(request)
+    body, media_type = await _document(request, body)
     try:
         receipt = await run_validation(
             request,
@@ -101,7 +103,8 @@ async def submit_report(request: Request) -> Response:
             anonymous=False,
         )
     except ReportRejectedError as rejected:
-        return outcome_response(request, rejected.outcome, refusal_format, status=422)
+        document = _lined_text(body, media_type)
+        return outcome_response(request, rejected.outcome, refusal_format, status=422, document=document)
     return receipt_response(receipt)
 
 
@@ -143,9 +146,7 @@ def current_report(request: Request, organisation: str, year: int, format: str |
 
 
 @router.get("/reports/{organisation}/{year}/v{version}")
-def report_version(
-    request: Request, organisation: str, year: int, version: int, format: str | None = None
-) -> Response:
+def report_version(request: Request, organisation: str, year: int, version: int, format: str | None = None) -> Response:
     """Any stored version of one organisation's report for one year."""
     return _version_response(request, organisation, year, version, format)
 
@@ -153,9 +154,13 @@ def report_version(
 def _version_response(
     request: Request, organisation: str, year: int, version: int | None, format_name: str | None
 ) -> Response:
-    chosen = choose_format(format_name, request.headers.get("accept"), VERSION_FORMATS)
     key = ReportKey(organisation_from_text(organisation), check_year(year))
     archive = report_service(request.app).archive
+    if format_name == "xlsx" or parse_media_type(request.headers.get("accept"))[0] == XLSX_MEDIA_TYPE:
+        found = archive.find(key, version)
+        name = f"bao-cao-{key.slug}-{key.year}-v{found.version}.xlsx"
+        return report_pages.workbook_of(request, archive.read(found), name)
+    chosen = choose_format(format_name, request.headers.get("accept"), VERSION_FORMATS)
     stored = archive.find(key, version)
     headers = {"Vary": "Accept", "Link": f'<{stored.report}>; rel="describes"'}
     if chosen is JSON or chosen is HTML:
@@ -163,7 +168,8 @@ def _version_response(
         body = version_json(stored) | {"versions": [report_path(item) for item in listing]}
         if chosen is JSON:
             return _json(body, headers=headers)
-        return version_page(request, body, archive.read(stored).serialize(format="turtle"), headers=headers)
+        triples = archive.read(stored)
+        return version_page(request, body, triples, _turtle(triples), headers=headers)
     graph: Graph = archive.read(stored)
     rdflib_name = chosen.rdflib_name or "turtle"
     data = graph.serialize(format=rdflib_name, encoding="utf-8")
@@ -173,7 +179,9 @@ def _version_response(
 # -- answers ----------------------------------------------------------------------------------------------
 
 
-def outcome_response(request: Request, outcome: ValidationOutcome, chosen: Format, *, status: int) -> Response:
+def outcome_response(
+    request: Request, outcome: ValidationOutcome, chosen: Format, *, status: int, document: str = ""
+) -> Response:
     """A validation result in the negotiated format; a refusal (422) in JSON is RFC 9457 problem details."""
     headers = {"Vary": "Accept"}
     if chosen is JSON:
@@ -185,7 +193,7 @@ def outcome_response(request: Request, outcome: ValidationOutcome, chosen: Forma
     if chosen is CSV:
         return Response(outcome_to_csv(outcome), status_code=status, media_type=CSV.content_type(), headers=headers)
     if chosen is HTML:
-        return outcome_page(request, outcome, status=status, headers=headers)
+        return outcome_page(request, outcome, status=status, headers=headers, document=document)
     data = outcome_to_rdf(outcome, chosen)
     return Response(data, status_code=status, media_type=chosen.content_type(), headers=headers)
 
@@ -203,7 +211,26 @@ def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None
 # -- shared steps -----------------------------------------------------------------------------------------
 
 
+def _lined_text(body: bytes, media_type: str) -> str:
+    """The upload as text when findings can point at its lines (Turtle and N-Triples), else ""."""
+    if parse_media_type(media_type)[0] in (TURTLE.media_type, N_TRIPLES.media_type):
+        return body.decode("utf-8", errors="replace")
+    return ""
+
+
+def _turtle(graph: Graph) -> str:
+    """Turtle with the project's prefixes (``ipg:``, ``p160:``, …), not rdflib's ``ns1:``."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph.serialize(format="turtle")
+
+
 def _content_type(request: Request) -> str:
     return request.headers.get("content-type") or ""
 
 
+async def _document(request: Request, body: bytes) -> tuple[bytes, str]:
+    """The body as sent, or an Excel workbook (its media type) turned into the report's Turtle first."""
+    if parse_media_type(_content_type(request))[0] == XLSX_MEDIA_TYPE:
+        return await run_in_threadpool(report_pages.workbook_document, request, body), TURTLE.media_type
+    return body, _content_type(request)

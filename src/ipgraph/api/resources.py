@@ -26,7 +26,7 @@ from ipgraph.publish.freshness import FreshnessTracker, StoreState, is_not_modif
 from ipgraph.publish.locations import EXTENSIONS, document_path, document_request, iri_for_path
 from ipgraph.publish.ontology_doc import document_ontology
 from ipgraph.publish.rendering import HTML_VARY, render_page, request_language
-from ipgraph.publish.views import build_view
+from ipgraph.publish.summaries import resource_page
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 
@@ -101,7 +101,13 @@ def see_other(request: Request, store: Store, iri: URIRef, base_iri: str) -> Res
         return not_found(request, str(iri))
     target = document_path(base_iri, str(iri))
     assert target is not None  # noqa: S101 - iri was built under the base from an /id/ or /graph/ path
-    return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+    return RedirectResponse(with_query(request, target), status_code=303, headers={"Vary": "Accept"})
+
+
+def with_query(request: Request, target: str) -> str:
+    """``target`` with the request's query string kept (``?lang=en`` survives the redirect)."""
+    query = request.url.query
+    return f"{target}?{query}" if query else target
 
 
 @router.api_route("/id/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -116,7 +122,9 @@ def dereference_graph(path: str, request: Request, settings: SettingsDep, store:
     iri = iri_for_path(settings.base_iri, "graph/" + path)
     if iri in store.graph_names():
         return RedirectResponse(
-            document_path(settings.base_iri, str(iri)) or "/", status_code=303, headers={"Vary": "Accept"}
+            with_query(request, document_path(settings.base_iri, str(iri)) or "/"),
+            status_code=303,
+            headers={"Vary": "Accept"},
         )
     return see_other(request, store, iri, settings.base_iri)
 
@@ -149,7 +157,7 @@ def resource_document(path: str, request: Request, settings: SettingsDep, store:
     if len(description) == 0:
         return not_found(request, str(wanted.iri))
     if fmt is HTML:
-        view = build_view(store, description, wanted.iri, settings.base_iri, request_language(request))
+        view = resource_page(store, description, wanted.iri, settings.base_iri, request_language(request))
         return render_page(request, "resource.html", {"view": view, "canonical": canonical}, headers=headers)
     return Response(serialise_graph(description, fmt), media_type=fmt.content_type(), headers=headers)
 

@@ -6,32 +6,40 @@ script, bundled from npm packages into ``ipgraph/static`` (``make web``) and ser
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
-from rdflib.namespace import ORG
+from rdflib import URIRef
+from rdflib.namespace import ORG, RDF
 from starlette.responses import RedirectResponse, Response
 
+from ipgraph.api.answers import Answer, answer_for_page, label_lookup
 from ipgraph.api.deps import SettingsDep, StoreDep
-from ipgraph.api.problems import error_response
 from ipgraph.api.public_urls import relative_iri_base
 from ipgraph.api.resources import store_state
 from ipgraph.api.sparql import guard_policy
-from ipgraph.errors import IpgraphError
-from ipgraph.formats import SPARQL_JSON, TURTLE
 from ipgraph.publish.catalogue import list_concepts, list_members
+from ipgraph.publish.describe import fetch_values
+from ipgraph.publish.i18n import Language
 from ipgraph.publish.locations import browse_path, link_target
+from ipgraph.publish.property_names import class_names
 from ipgraph.publish.rendering import render_page, request_language
-from ipgraph.publish.results import QueryFailure, ResultTable, failure_excerpt, result_table
+from ipgraph.publish.result_view import (
+    GRAPH_DOWNLOADS,
+    TABLE_DOWNLOADS,
+    ResultView,
+    TableRequest,
+    download_links,
+    view_table,
+)
+from ipgraph.publish.results import GraphAnswer, QueryFailure, ResultTable
 from ipgraph.queries import CannedQuery
 from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import check_query
-from ipgraph.store.base import QueryRequest, Store
+from ipgraph.store.base import Store
 from ipgraph.vocab import IPG, IPR, PREFIXES
 
 router = APIRouter(tags=["site"])
@@ -41,9 +49,15 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 EDITOR_BUNDLE = STATIC_DIR / "query-editor.js"
 PLAN = IPR["plan-160-kh-ubnd-2021"]
 _SEARCH_LOCK = threading.Lock()
-SEARCH_LIMIT = 50
+#: Most hits a search counts (the index ranks them; a reader pages through them).
+SEARCH_LIMIT = 1000
+SEARCH_PAGE_SIZE = 20
 #: The query page's own results format: a table on the page (the others are downloads from /sparql).
 PAGE_FORMAT = "html"
+#: What the query page's format menu offers besides the table: downloads from ``/sparql``.
+QUERY_PAGE_FORMATS = tuple(
+    (name, title, extension.lstrip(".")) for name, title, extension in TABLE_DOWNLOADS + GRAPH_DOWNLOADS
+)
 
 
 def mount_static(app: FastAPI, settings: Settings) -> None:
@@ -62,15 +76,21 @@ def home(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
         "tasks": list_members(store, IPG.Task),
         "targets": list_members(store, IPG.Target),
         "ip_categories": list_concepts(store, IPR["ip-categories"]),
-        "questions": [(name, query.title(lang)) for name, query in request.app.state.canned_queries.items()],
+        "questions": [
+            (name, query.title(lang), query.descriptions.get(lang, ""))
+            for name, query in request.app.state.canned_queries.items()
+        ],
         "href": lambda iri: link_target(settings.base_iri, str(iri)),
     }
     return render_page(request, "home.html", context)
 
 
 @router.get("/search", include_in_schema=False)
-def search_page(request: Request, settings: SettingsDep, store: StoreDep, q: str = "") -> Response:
-    """Resources whose labels or texts contain every word of ``q``, diacritics ignored."""
+def search_page(
+    request: Request, settings: SettingsDep, store: StoreDep, q: str = "", page: str | None = None
+) -> Response:
+    """Resources whose labels or texts contain every word of ``q``, diacritics ignored: how many, a page of them
+    at a time, each with its type."""
     hits = []
     if q.strip():
         state = store_state(request, store)
@@ -80,12 +100,36 @@ def search_page(request: Request, settings: SettingsDep, store: StoreDep, q: str
                 cache = SearchIndexCache()
                 request.app.state.search_index = cache
         hits = cache.get(store, state.digest).search(q, SEARCH_LIMIT)
+    lang = request_language(request)
+    pages = max(1, -(-len(hits) // SEARCH_PAGE_SIZE))
+    number = min(TableRequest.from_query(None, None, page).page, pages)
+    shown = hits[(number - 1) * SEARCH_PAGE_SIZE : number * SEARCH_PAGE_SIZE]
     context = {
         "search_query": q,
-        "hits": hits,
+        "hits": shown,
+        "total": len(hits),
+        "capped": len(hits) >= SEARCH_LIMIT,
+        "page": number,
+        "pages": pages,
+        "first": (number - 1) * SEARCH_PAGE_SIZE + 1,
+        "page_href": lambda n: "/search?" + urlencode({"q": q, "page": n}),
+        "types": hit_types(store, [hit.resource for hit in shown], lang),
         "href": lambda iri: link_target(settings.base_iri, str(iri)),
     }
     return render_page(request, "search.html", context)
+
+
+def hit_types(store: Store, resources: list[URIRef], lang: Language) -> dict[URIRef, list[str]]:
+    """The types of each resource, named in ``lang`` (ipgraph's own kinds first)."""
+    if not resources:
+        return {}
+    typed: dict[URIRef, set[URIRef]] = {}
+    for subject, _, kind in fetch_values(store, resources, (RDF.type,)):
+        if isinstance(subject, URIRef) and isinstance(kind, URIRef):
+            typed.setdefault(subject, set()).add(kind)
+    names = label_lookup(store, {str(kind) for kinds in typed.values() for kind in kinds})
+    found = {subject: class_names(map(str, kinds), names, lang) for subject, kinds in typed.items()}
+    return found
 
 
 @router.get("/query", include_in_schema=False)
@@ -99,8 +143,8 @@ def query_page(
 ) -> Response:
     """The SPARQL editor, with the canned questions as examples; ``?example=name`` fills it without JavaScript.
 
-    Without a script the form comes back here: ``?query=`` runs the query and shows the answer as a table (any
-    other ``format`` is a download, answered by ``/sparql``), so the page works as a plain HTML form too.
+    ``?query=`` runs the query and shows the answer as a table (any other ``format`` is a download, answered by
+    ``/sparql``): the query lives in the URL, so a page can be shared, reloaded and switched to the other language.
     """
     if query is not None and format != PAGE_FORMAT:
         return RedirectResponse("/sparql?" + urlencode({"query": query, "format": format}), status_code=303)
@@ -108,52 +152,57 @@ def query_page(
     examples: dict[str, CannedQuery] = request.app.state.canned_queries
     chosen = examples.get(example)
     text = query if query is not None else example_text(chosen) if chosen is not None else default_query()
-    outcome = run_for_page(request, settings, store, query) if query is not None else None
     context = {
-        "examples": [(name, canned.title(lang), example_text(canned)) for name, canned in examples.items()],
+        "examples": [(name, canned.title(lang)) for name, canned in examples.items()],
         "examples_json": {name: example_text(canned) for name, canned in examples.items()},
         "query_text": text,
         "chosen_example": example if chosen is not None else "",
         "prefixes": PREFIXES,
         "base_iri": settings.base_iri,
         "editor_built": EDITOR_BUNDLE.is_file(),
-        "result": outcome if isinstance(outcome, ResultTable) else None,
-        "graph_text": outcome if isinstance(outcome, str) else None,
-        "failure": outcome if isinstance(outcome, QueryFailure) else None,
-        "download_query": urlencode({"query": query}) if query is not None else "",
+        "formats": QUERY_PAGE_FORMATS,
     }
     status = 200
-    if isinstance(outcome, QueryFailure):
-        status = outcome.status
+    if query is not None:
+        answer, view, links = query_answer(request, settings, store, query)
+        context.update({"answer": answer, "view": view, "links": links})
+        if isinstance(answer, QueryFailure):
+            status = answer.status
     return render_page(request, "query.html", context, status_code=status)
 
 
-def run_for_page(
+@router.get("/query/answer", include_in_schema=False)
+def query_answer_fragment(request: Request, settings: SettingsDep, store: StoreDep, query: str = "") -> Response:
+    """The answer part of ``/query?query=…`` alone, for the editor to put on the page it is already showing."""
+    answer, view, links = query_answer(request, settings, store, query)
+    status = answer.status if isinstance(answer, QueryFailure) else 200
+    return render_page(
+        request, "query_answer.html", {"answer": answer, "view": view, "links": links}, status_code=status
+    )
+
+
+def query_answer(
     request: Request, settings: Settings, store: Store, text: str
-) -> ResultTable | str | QueryFailure:
-    """Run ``text`` as the SPARQL endpoint would (same guard, deadline and row limit): a table for SELECT/ASK,
-    Turtle text for CONSTRUCT/DESCRIBE, or the reason it was refused."""
-    endpoint = relative_iri_base(settings)
-    try:
-        checked = check_query(text, guard_policy(settings, store), base_iri=endpoint)
-        tabular = checked.form in ("SELECT", "ASK")
-        outcome = store.execute(
-            QueryRequest(
-                query=f"BASE <{endpoint}>\n{text}",
-                media_type=SPARQL_JSON.media_type if tabular else TURTLE.media_type,
-                timeout=settings.query_timeout,
-                row_limit=settings.row_limit,
-            )
-        )
-    except IpgraphError as error:
-        problem = json.loads(bytes(error_response(error).body))
-        line, column = getattr(error, "line", None), getattr(error, "column", None)
-        return QueryFailure(
-            problem["title"], problem["detail"], line, column, failure_excerpt(text, line), problem["status"]
-        )
-    if tabular:
-        return result_table(outcome.body, settings.base_iri, truncated=outcome.truncated)
-    return outcome.body.decode("utf-8")
+) -> tuple[Answer, ResultView | None, tuple[tuple[str, str, str], ...]]:
+    """Run ``text`` for the query page: the answer, the table's page of it, and its download links."""
+    answer = answer_for_page(
+        store,
+        settings,
+        guard_policy(settings, store),
+        text,
+        request_language(request),
+        endpoint=relative_iri_base(settings),
+    )
+    query_items = [("query", text)]
+    view = None
+    if isinstance(answer, ResultTable) and answer.boolean is None:
+        params = request.query_params
+        table_request = TableRequest.from_query(params.get("sort"), params.get("desc"), params.get("page"))
+        view = view_table(answer, table_request, "/query", query_items)
+    links: tuple[tuple[str, str, str], ...] = ()
+    if not isinstance(answer, QueryFailure):
+        links = download_links(isinstance(answer, GraphAnswer), "/sparql", query_items, "ipgraph-query")
+    return answer, view, links
 
 
 def example_text(query: CannedQuery) -> str:

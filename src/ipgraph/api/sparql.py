@@ -27,12 +27,14 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from ipgraph.api.auth import check_write_access
+from ipgraph.api.auth import check_request_write_access
 from ipgraph.api.body import decode_utf8, has_body, read_body
+from ipgraph.api.format_parameters import choose_answer_format, format_values
 from ipgraph.api.problems import HttpStatusError
 from ipgraph.api.public_urls import public_root, relative_iri_base
-from ipgraph.errors import InputError
+from ipgraph.errors import InputError, QuerySyntaxError
 from ipgraph.formats import (
+    ASK_FORMATS,
     DESCRIPTION_FORMATS,
     FORM_MEDIA_TYPE,
     GRAPH_FORMATS,
@@ -50,8 +52,15 @@ from ipgraph.formats import (
 )
 from ipgraph.service_description import describe_service
 from ipgraph.settings import Settings
-from ipgraph.sparql_guard import GuardPolicy, check_query, check_update, tolerate_clear_of_empty_graphs
+from ipgraph.sparql_guard import (
+    GuardPolicy,
+    check_query,
+    check_update,
+    locate_syntax_error,
+    tolerate_clear_of_empty_graphs,
+)
 from ipgraph.store.base import QueryOutcome, QueryRequest, Store, UpdateRequest
+from ipgraph.store.sparql_text import position_in_caller_text
 
 router = APIRouter(tags=["sparql"])
 
@@ -77,7 +86,7 @@ class ProtocolRequest:
     named_graph_uris: tuple[str, ...] = ()
     using_graph_uris: tuple[str, ...] = ()
     using_named_graph_uris: tuple[str, ...] = ()
-    format_name: str | None = None
+    format_values: tuple[str, ...] = ()
 
 
 @router.get("/sparql")
@@ -90,7 +99,8 @@ async def sparql_get(request: Request) -> Response:
     if "update" in params:
         raise InputError("updates must be sent with POST (SPARQL 1.1 Protocol §2.2), never with GET")
     if "query" not in params:
-        return await run_in_threadpool(_describe, request, _single(params, "format"))
+        _single(params, "version")
+        return await run_in_threadpool(_describe, request, tuple(format_values(params)))
     return await run_in_threadpool(_answer, request, _protocol_request(params, "query"))
 
 
@@ -103,15 +113,21 @@ async def sparql_post(request: Request) -> Response:
     media_type, _ = parse_media_type(content_type)
     params = _multi(request.query_params.multi_items())
     if media_type == SPARQL_UPDATE_MEDIA_TYPE:
-        check_write_access(request.headers.get("authorization"), settings)
+        check_request_write_access(request)
     if media_type == FORM_MEDIA_TYPE:
+        in_url = [name for name in ("query", "update") if name in params]
+        if in_url:
+            raise InputError(
+                f"a form-encoded POST carries its {in_url[0]} in the body, not in the URL "
+                "(SPARQL 1.1 Protocol §2.1.2, §2.2.1)"
+            )
         text = decode_utf8(await read_body(request, settings.max_body_bytes), content_type)
         for name, values in _multi(parse_qsl(text, keep_blank_values=True)).items():
             params.setdefault(name, []).extend(values)
         if "query" in params and "update" in params:
             raise InputError("a request carries either a query or an update, not both")
         if "update" in params:
-            check_write_access(request.headers.get("authorization"), settings)
+            check_request_write_access(request)
             return await run_in_threadpool(_apply, request, _protocol_request(params, "update"))
         if "query" not in params:
             raise InputError("a form-encoded POST needs a 'query' or an 'update' parameter")
@@ -169,6 +185,7 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
             "(checking a request for remote fetches costs CPU time in proportion to its length). Send bulk data "
             "to the Graph Store (/store), or split a long VALUES block over several queries",
         )
+    _single(params, "version")  # SPARQL 1.2 Protocol: at most one version per request
     return ProtocolRequest(
         operation=operation,
         text=text,
@@ -176,7 +193,7 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
         named_graph_uris=tuple(params.get("named-graph-uri", ())),
         using_graph_uris=tuple(params.get("using-graph-uri", ())),
         using_named_graph_uris=tuple(params.get("using-named-graph-uri", ())),
-        format_name=_single(params, "format"),
+        format_values=tuple(format_values(params)),
     )
 
 
@@ -190,7 +207,8 @@ def guard_policy(settings: Settings, store: Store) -> GuardPolicy:
     """The guard's view of this service: the operator's allow-list and the store's named graphs."""
     return GuardPolicy(
         allowed_iris=frozenset(settings.allowed_service_endpoints),
-        store_graphs=lambda: frozenset(str(name) for name in store.graph_names()),
+        store_graphs=lambda: frozenset(str(name) for name in store.existing_graphs()),
+        refuse_fetches=settings.fetch_guard,
     )
 
 
@@ -220,18 +238,21 @@ def _answer(request: Request, protocol: ProtocolRequest) -> Response:
         default_graph_uris=protocol.default_graph_uris,
         named_graph_uris=protocol.named_graph_uris,
     )
-    offers = RESULT_FORMATS if checked.form in ("SELECT", "ASK") else GRAPH_FORMATS
-    chosen = choose_format(protocol.format_name, request.headers.get("accept"), offers)
-    outcome = store.execute(
-        QueryRequest(
-            query=_with_base(protocol.text, endpoint),
-            media_type=chosen.media_type,
-            default_graph_uris=protocol.default_graph_uris,
-            named_graph_uris=protocol.named_graph_uris,
-            timeout=settings.query_timeout,
-            row_limit=settings.row_limit,
+    offers = {"SELECT": RESULT_FORMATS, "ASK": ASK_FORMATS}.get(checked.form, GRAPH_FORMATS)
+    chosen = choose_answer_format(protocol.format_values, request.headers.get("accept"), offers)
+    try:
+        outcome = store.execute(
+            QueryRequest(
+                query=_with_base(protocol.text, endpoint),
+                media_type=chosen.media_type,
+                default_graph_uris=protocol.default_graph_uris,
+                named_graph_uris=protocol.named_graph_uris,
+                timeout=settings.query_timeout,
+                row_limit=settings.row_limit,
+            )
         )
-    )
+    except QuerySyntaxError as error:  # the guard does not parse: the engine's error, in the caller's lines
+        raise locate_syntax_error(protocol.text, error) from None
     return outcome_response(outcome)
 
 
@@ -261,31 +282,36 @@ def _apply(request: Request, protocol: ProtocolRequest) -> Response:
         using_graph_uris=protocol.using_graph_uris,
         using_named_graph_uris=protocol.using_named_graph_uris,
     )
-    store.update(
-        UpdateRequest(
-            update=_with_base(tolerate_clear_of_empty_graphs(protocol.text, checked), endpoint),
-            using_graph_uris=protocol.using_graph_uris,
-            using_named_graph_uris=protocol.using_named_graph_uris,
-            timeout=settings.query_timeout,
+    update = tolerate_clear_of_empty_graphs(protocol.text, checked)
+    try:
+        store.update(
+            UpdateRequest(
+                update=_with_base(update, endpoint),
+                using_graph_uris=protocol.using_graph_uris,
+                using_named_graph_uris=protocol.using_named_graph_uris,
+                timeout=settings.query_timeout,
+            )
         )
-    )
+    except QuerySyntaxError as error:  # counted in the client's lines (the guard may have put lines in front)
+        raise position_in_caller_text(error, lines_before=1 + update.count("\n") - protocol.text.count("\n")) from None
     return Response(status_code=204)
 
 
 def _with_base(text: str, endpoint: str) -> str:
     """Resolve relative IRIs against the endpoint (SPARQL 1.1 Protocol §2.1.1: the base "MAY be the service
-    endpoint"); a BASE in the request itself comes later and wins."""
+    endpoint"); a BASE in the request itself comes later and wins. It takes one line of its own, which
+    :func:`~ipgraph.store.sparql_text.position_in_caller_text` takes off the engine's error positions."""
     return f"BASE <{endpoint}>\n{text}"
 
 
-def _describe(request: Request, format_name: str | None) -> Response:
+def _describe(request: Request, format_names: tuple[str, ...]) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
     accept = request.headers.get("accept")
     html_page: str | None = getattr(request.app.state, HTML_PAGE_STATE, None)
-    if html_page and not format_name and _prefers_html(accept):
+    if html_page and not format_names and _prefers_html(accept):
         return RedirectResponse(html_page, status_code=303)
-    chosen = choose_format(format_name, accept, DESCRIPTION_FORMATS)
+    chosen = choose_answer_format(format_names, accept, DESCRIPTION_FORMATS)
     description = describe_service(
         endpoint_url(request, settings), store.graph_names(), supports_update=not settings.read_only
     )
@@ -316,4 +342,3 @@ def _prefers_html(accept: str | None) -> bool:
         default=0.0,
     )
     return html_quality >= rdf_quality
-

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "tokens",
     "submit",
+    "revalidate",
 )
 
 
@@ -50,6 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IpgraphError as error:
         print(f"ipgraph: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader of a pipe stopped early (``ipgraph export | head``): it has what it wanted.
+        from ipgraph.cli.output import quiet_closed_stdout
+
+        quiet_closed_stdout()
+        return EXIT_OK
     return code
 
 

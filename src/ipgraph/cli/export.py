@@ -9,12 +9,13 @@ from typing import Any
 
 from rdflib import URIRef
 
-from ipgraph.cli import EXIT_OK
+from ipgraph.cli import EXIT_OK, through_service
+from ipgraph.cli.output import write_stdout
+from ipgraph.cli.running import RunningService, open_local_or_running
 from ipgraph.errors import InputError
 from ipgraph.formats import GRAPH_FORMATS, format_by_name, format_for_path
 from ipgraph.queries import expand_iri
 from ipgraph.settings import Settings
-from ipgraph.store import open_store
 
 
 def register(subparsers: Any) -> None:
@@ -35,7 +36,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Open the store (loading the project on a fresh data directory) and serialise."""
+    """Open the store (loading the project on a fresh data directory) and serialise.
+
+    While ``ipgraph serve`` holds the store, the dataset is read through that service: an online backup that
+    ``ipgraph load`` restores.
+    """
     if args.format:
         chosen = format_by_name(args.format, GRAPH_FORMATS)
         if chosen is None:
@@ -48,17 +53,19 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None and not args.output.parent.is_dir():
         raise InputError(f"cannot write {args.output}: the directory {args.output.parent} does not exist")
     graph = URIRef(expand_iri(args.graph, parameter="--graph")) if args.graph else None
-    store = open_store(Settings.from_env(data_dir=args.data_dir))
-    try:
-        if graph is not None and graph not in store.graph_names():
-            held = ", ".join(f"<{name}>" for name in store.graph_names()) or "none"
-            raise InputError(f"the store holds no graph <{graph}>; its graphs are: {held}")
-        body = store.dump(args.output, chosen.media_type, graph)
-    finally:
-        store.close()
+    store = open_local_or_running(Settings.from_env(data_dir=args.data_dir))
+    if isinstance(store, RunningService):
+        body = through_service.export(store, args.output, chosen.media_type, graph)
+    else:
+        try:
+            if graph is not None and graph not in store.graph_names():
+                held = ", ".join(f"<{name}>" for name in store.graph_names()) or "none"
+                raise InputError(f"the store holds no graph <{graph}>; its graphs are: {held}")
+            body = store.dump(args.output, chosen.media_type, graph)
+        finally:
+            store.close()
     if body is not None:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
+        write_stdout(body)
     elif args.output is not None:
         print(f"ipgraph: wrote {args.output} ({chosen.name})", file=sys.stderr)
     return EXIT_OK

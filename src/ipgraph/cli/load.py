@@ -10,12 +10,12 @@ from typing import Any
 from rdflib import URIRef
 
 from ipgraph import vocab
-from ipgraph.cli import EXIT_OK
+from ipgraph.cli import EXIT_OK, through_service
 from ipgraph.cli.progress import LoadProgressBar
+from ipgraph.cli.running import RunningService, open_local_or_running
 from ipgraph.errors import InputError
 from ipgraph.queries import expand_iri
 from ipgraph.settings import Settings
-from ipgraph.store import open_store
 from ipgraph.store.loading import LoadProgress
 from ipgraph.store.rdf_files import FILE_EXTENSIONS, read_quads
 from ipgraph.store.terms import to_ox_graph_name as ox_graph_name
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         for _ in read_quads(path, ox_graph_name(graph or vocab.GRAPH[path.stem])):
             pass
     settings = Settings.from_env(data_dir=args.data_dir)
-    store = open_store(settings, load_project=False)
+    store = open_local_or_running(settings, load_project=False)
     bar = LoadProgressBar()
     total = 0
     try:
@@ -62,9 +62,13 @@ def run(args: argparse.Namespace) -> int:
                 bar(LoadProgress(path, target, number, len(args.files), triples))
 
             report(0)
-            total += store.load_file(path, target, progress=report)
+            if isinstance(store, RunningService):  # ipgraph serve holds the store: through its Graph Store
+                total += through_service.load(store, path, target, progress=report)
+            else:
+                total += store.load_file(path, target, progress=report)
         bar.finish()
     finally:
-        store.close()
+        if not isinstance(store, RunningService):
+            store.close()
     print(f"ipgraph: loaded {total:,} triples from {len(args.files)} file(s)", file=sys.stderr)
     return EXIT_OK

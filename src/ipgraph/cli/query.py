@@ -13,14 +13,15 @@ from typing import Any
 
 from rdflib.term import Identifier
 
-from ipgraph.cli import EXIT_NEGATIVE, EXIT_OK
+from ipgraph.cli import EXIT_NEGATIVE, EXIT_OK, through_service
+from ipgraph.cli.output import write_stdout
+from ipgraph.cli.running import RunningService, open_local_or_running
 from ipgraph.errors import InputError
 from ipgraph.formats import ALL_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, SPARQL_TSV, TURTLE, Format, format_by_name
 from ipgraph.queries import load_canned_queries
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import GuardPolicy, check_query
-from ipgraph.store import open_store
-from ipgraph.store.base import QueryOutcome, QueryRequest, Store
+from ipgraph.store.base import QueryOutcome, QueryRequest
 from ipgraph.store.sparql_text import query_form
 
 
@@ -65,11 +66,8 @@ def run(args: argparse.Namespace) -> int:
     chosen = _choose_format(args.format, query.form)
     timeout = args.timeout if args.timeout is not None else settings.query_timeout
     request = QueryRequest(query.text, chosen.media_type, bindings=query.bindings, timeout=timeout)
-    outcome = _run_remote(args.endpoint, request) if args.endpoint else _run_local(settings, request)
-    sys.stdout.buffer.write(outcome.body)
-    if outcome.body and not outcome.body.endswith(b"\n"):
-        sys.stdout.buffer.write(b"\n")  # a bare "true"/"false" still ends its line
-    sys.stdout.flush()
+    outcome = _run_remote(args.endpoint, request) if args.endpoint else _run_local(settings, request, query.form)
+    write_stdout(outcome.body, end_line=True)  # a bare "true"/"false" still ends its line
     if outcome.truncated:
         print(
             f"ipgraph: the answer was cut at {settings.row_limit:,} rows (IPGRAPH_ROW_LIMIT); add a LIMIT or "
@@ -126,13 +124,18 @@ def _choose_format(name: str | None, form: str) -> Format:
     return chosen
 
 
-def _run_local(settings: Settings, request: QueryRequest) -> QueryOutcome:
-    """On the local store, with the same guard as the service: nothing is fetched because a query names it."""
-    store: Store = open_store(settings)
+def _run_local(settings: Settings, request: QueryRequest, form: str) -> QueryOutcome:
+    """On the local store, with the same guard as the service: nothing is fetched because a query names it.
+
+    While ``ipgraph serve`` holds the store, the query goes to that service, which applies the same guard.
+    """
+    store = open_local_or_running(settings)
+    if isinstance(store, RunningService):
+        return through_service.query(store, request, form)
     try:
         policy = GuardPolicy(
             allowed_iris=frozenset(settings.allowed_service_endpoints),
-            store_graphs=lambda: frozenset(str(name) for name in store.graph_names()),
+            store_graphs=lambda: frozenset(str(name) for name in store.existing_graphs()),
         )
         check_query(request.query, policy)
         return store.execute(request)

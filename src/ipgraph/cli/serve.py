@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 from ipgraph.cli import EXIT_OK
 from ipgraph.cli.progress import LoadProgressBar
+from ipgraph.cli.running import RunningService, announce, new_secret, withdraw
 from ipgraph.errors import InputError
 from ipgraph.settings import Settings
 from ipgraph.store import open_store
@@ -33,7 +35,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load what changed in the project files, then serve until interrupted."""
+    """Load what changed in the project files, then serve until interrupted.
+
+    While it serves, ``DATA_DIR/serve.json`` tells this machine's ``ipgraph query``, ``export`` and ``load``
+    where to find it (:mod:`ipgraph.cli.running`): the embedded store admits one process at a time.
+    """
     import uvicorn
 
     from ipgraph.api import create_app
@@ -56,10 +62,25 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-        uvicorn.run(create_app(settings, store, warm_up=True), host=settings.host, port=settings.port, log_level="info")
+        secret = new_secret()
+        app = create_app(settings, store, warm_up=True, local_token=secret)
+        announce(settings.data_dir, RunningService(_local_url(settings.host, settings.port), os.getpid(), secret))
+        try:
+            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        finally:
+            withdraw(settings.data_dir, os.getpid())
     finally:
         store.close()
     return EXIT_OK
+
+
+def _local_url(host: str, port: int) -> str:
+    """The URL this machine's command line reaches the service at (a wildcard address listens on loopback too)."""
+    if host in ("0.0.0.0", ""):  # noqa: S104 - reading the setting, not binding
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _check_port_free(host: str, port: int) -> None:

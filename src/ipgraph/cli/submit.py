@@ -23,6 +23,7 @@ from ipgraph.reports.parsing import REPORT_FORMATS
 from ipgraph.reports.rendering import outcome_to_json
 from ipgraph.reports.submission import ReportRejectedError, ReportService
 from ipgraph.reports.tokens import TokenRegistry
+from ipgraph.reports.workbook import XLSX_MEDIA_TYPE
 from ipgraph.settings import Settings
 
 #: Seconds to wait for the service's answer (validation of a large report takes a while).
@@ -32,7 +33,9 @@ HTTP_TIMEOUT = 120.0
 def register(subparsers: Any) -> None:
     """Add the ``submit`` subcommand."""
     parser: argparse.ArgumentParser = subparsers.add_parser("submit", help="submit an annual report")
-    parser.add_argument("file", type=Path, help="the report (Turtle, JSON-LD, RDF/XML or N-Triples)")
+    parser.add_argument(
+        "file", type=Path, help="the report (Excel workbook .xlsx, Turtle, JSON-LD, RDF/XML or N-Triples)"
+    )
     parser.add_argument("--token", help="the organisation's submission token")
     parser.add_argument("--token-file", type=Path, help="read the token from this file instead")
     parser.add_argument("--url", help="the service's base URL, e.g. https://ipgraph.example.org (default: local)")
@@ -89,6 +92,8 @@ def submit_locally(body: bytes, media_type: str, token: str, data_dir: Path | No
     organisation = TokenRegistry.for_data_dir(settings.data_dir).authenticate(token)
     if organisation is None:
         raise AuthenticationError("the token is unknown or has been revoked")
+    if media_type == XLSX_MEDIA_TYPE:
+        body, media_type = workbook_turtle(settings.project_dir, body), "text/turtle"
     store = open_store(settings)
     service = ReportService.from_settings(settings, store)
     try:
@@ -101,6 +106,17 @@ def submit_locally(body: bytes, media_type: str, token: str, data_dir: Path | No
         store.close()
     print(json.dumps(receipt.to_json(), ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+def workbook_turtle(project_dir: Path, body: bytes) -> bytes:
+    """A filled report workbook as the report's Turtle, as the service converts it."""
+    from ipgraph.reports.form_input import values_to_graph
+    from ipgraph.reports.form_model import load_form_model
+    from ipgraph.reports.workbook_input import read_workbook
+
+    model = load_form_model(project_dir)
+    read = read_workbook(model, body)
+    return values_to_graph(model, read.organisation, read.year, read.values).turtle()
 
 
 def _print_problems(answer: dict[str, Any]) -> None:
@@ -131,6 +147,8 @@ def _token(args: argparse.Namespace) -> str:
 
 
 def _media_type(path: Path, name: str | None) -> str:
+    if path.suffix.lower() == ".xlsx" and not name:
+        return XLSX_MEDIA_TYPE
     chosen = format_by_name(name, REPORT_FORMATS) if name else format_for_path(path, REPORT_FORMATS)
     if chosen is None:
         names = ", ".join(offer.name for offer in REPORT_FORMATS)

@@ -39,6 +39,7 @@ class TermDoc:
     ranges: tuple[Term, ...]
     parents: tuple[Term, ...]
     why_new: str | None
+    why_new_lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class OntologyDoc:
     iri: str
     title: str
     description: str
+    description_lang: str
     version: str
     licence: str | None
     #: Where the licence links to: ``None`` when its IRI is not a web address (shown as text).
@@ -88,6 +90,7 @@ def document_ontology(graph: Graph, ontology_iri: URIRef, base_iri: str, lang: L
         iri=str(ontology_iri),
         title=_text(graph, ontology_iri, DCTERMS.title, lang) or prefixed_name(str(ontology_iri)),
         description=_text(graph, ontology_iri, DCTERMS.description, lang) or "",
+        description_lang=_text_language(graph, ontology_iri, DCTERMS.description, lang),
         version=str(graph.value(ontology_iri, OWL.versionInfo) or ""),
         licence=licence,
         licence_href=link_target(base_iri, licence) if licence else None,
@@ -110,6 +113,7 @@ def _term_doc(graph: Graph, namer: TermNamer, term: URIRef, namespace: str, lang
         ranges=_links(graph, namer, term, RDFS.range),
         parents=_links(graph, namer, term, RDFS.subClassOf) + _links(graph, namer, term, RDFS.subPropertyOf),
         why_new=_text(graph, term, SKOS.editorialNote, lang),
+        why_new_lang=_text_language(graph, term, SKOS.editorialNote, lang),
     )
 
 
@@ -129,3 +133,12 @@ def _by_language(graph: Graph, term: Node, prop: URIRef) -> dict[str, str]:
 def _text(graph: Graph, term: Node, prop: URIRef, lang: Language) -> str | None:
     texts = _by_language(graph, term, prop)
     return texts.get(lang) or texts.get("en") or next(iter(texts.values()), None)
+
+
+def _text_language(graph: Graph, term: Node, prop: URIRef, lang: Language) -> str:
+    """The language of the text :func:`_text` picks (the page marks text that is not in its own language)."""
+    texts = _by_language(graph, term, prop)
+    for choice in (lang, "en", *texts):
+        if texts.get(choice):
+            return choice
+    return ""

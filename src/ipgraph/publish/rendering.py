@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 
 from ipgraph import __version__
 from ipgraph.publish.i18n import LANGUAGE_COOKIE, Language, choose_language, message, other_language
+from ipgraph.publish.results import format_number
 
 #: What an HTML page's content depends on: the negotiated type, and the language (cookie, then Accept-Language).
 HTML_VARY = "Accept, Accept-Language, Cookie"
@@ -71,15 +72,16 @@ def render_page(
 ) -> HTMLResponse:
     """Render ``template`` for ``request`` in the visitor's language.
 
-    The template gets ``lang``, ``t(key)`` for interface text, ``switch_url``, ``request_path`` and ``csp_nonce``
-    (see :mod:`ipgraph.api.security_headers`) besides ``context``. A ``?lang=`` parameter is remembered in a
-    cookie so later pages keep the choice.
+    The template gets ``lang``, ``t(key)`` for interface text, ``n(number)`` for a number written the language's
+    way, ``switch_url``, ``request_path`` and ``csp_nonce`` (see :mod:`ipgraph.api.security_headers`) besides
+    ``context``. A ``?lang=`` parameter is remembered in a cookie so later pages keep the choice.
     """
     lang = request_language(request)
     values: dict[str, Any] = {
         "lang": lang,
         "other_lang": other_language(lang),
         "t": lambda key: message(key, lang),
+        "n": lambda value: format_number(str(value), lang),
         "switch_url": language_switch_url(request, lang),
         "request_path": site_path(request),
         # The Content-Security-Policy's per-response nonce for <style> elements a page's script writes.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -96,15 +96,32 @@ class ResourceView:
     clause: Clause | None
     responsibilities: tuple[Responsibility, ...]
     successors: tuple[Term, ...]
+    #: The opening words of a duty's, task's or target's clause, shown beside its reference.
+    subtitle: str | None = None
+    #: A target's figure (:class:`ipgraph.publish.summaries.TargetSummary`).
+    target: object | None = None
+    #: The parts of a legal resource in the plan's order (:mod:`ipgraph.publish.plan_document`).
+    outline: tuple[object, ...] = ()
 
 
 class TermNamer:
-    """Names terms for one page: labels in the reader's language, else prefixed names, and links to this site."""
+    """Names terms for one page: labels in the reader's language, else prefixed names, and links to this site.
 
-    def __init__(self, graph: Graph, base_iri: str, lang: Language) -> None:
+    ``property_name`` (when given) names properties in the reader's language, forwards or read backwards; the
+    prefixed name stays in the link's title for SPARQL writers.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        base_iri: str,
+        lang: Language,
+        property_name: Callable[[URIRef, bool], str | None] | None = None,
+    ) -> None:
         self.graph = graph
         self.base_iri = base_iri
         self.lang = lang
+        self.property_name = property_name
 
     def label(self, iri: Node) -> tuple[str, str] | None:
         """The best label of ``iri`` as (text, language): the reader's language, then the other, then any."""
@@ -135,12 +152,13 @@ class TermNamer:
             return Term(text=label[0], href=href, lang=label[1] or None, iri=iri)
         return Term(text=prefixed_name(iri), href=href, iri=iri)
 
-    def predicate(self, iri: Node) -> Term:
-        """A property, always shown as its prefixed name (the page is also a lesson in the vocabulary)."""
-        return Term(text=prefixed_name(str(iri)), href=link_target(self.base_iri, str(iri)), iri=str(iri))
+    def predicate(self, iri: Node, *, backward: bool = False) -> Term:
+        """A property by its name in the reader's language when it has one, else its prefixed name."""
+        named = self.property_name(iri, backward) if self.property_name and isinstance(iri, URIRef) else None
+        return Term(text=named or prefixed_name(str(iri)), href=link_target(self.base_iri, str(iri)), iri=str(iri))
 
     def rows(self, subject: Node, *, depth: int = 0, skip: Iterable[URIRef] = ()) -> tuple[PropertyRow, ...]:
-        """The properties of ``subject`` in the graph, grouped, in prefixed-name order."""
+        """The properties of ``subject`` in the graph, grouped, in prefixed-name order (``skip``: shown elsewhere)."""
         skipped = set(skip)
         grouped: dict[Node, list[Node]] = defaultdict(list)
         for predicate, obj in self.graph.predicate_objects(subject):
@@ -152,9 +170,16 @@ class TermNamer:
         )
 
 
-def build_view(store: Store, graph: Graph, iri: URIRef, base_iri: str, lang: Language) -> ResourceView:
+def build_view(
+    store: Store,
+    graph: Graph,
+    iri: URIRef,
+    base_iri: str,
+    lang: Language,
+    property_name: Callable[[URIRef, bool], str | None] | None = None,
+) -> ResourceView:
     """The page model of ``iri`` from its description ``graph`` (see :func:`describe_resource`)."""
-    namer = TermNamer(graph, base_iri, lang)
+    namer = TermNamer(graph, base_iri, lang, property_name)
     participations = _participations(store, graph, namer, iri)
     clause = _clause(store, graph, namer, iri)
     title = namer.label(iri)
@@ -164,7 +189,8 @@ def build_view(store: Store, graph: Graph, iri: URIRef, base_iri: str, lang: Lan
         labels=tuple(namer.term(v) for p in LABEL_PROPERTIES for v in sorted_terms(graph.objects(iri, p))),
         types=tuple(namer.term(v) for v in sorted_terms(graph.objects(iri, RDF.type))),
         texts=tuple(namer.term(v) for v in sorted_terms(graph.objects(iri, IPG.text))),
-        properties=namer.rows(iri),
+        # Labels, types and texts have their own places on the page: each is shown once.
+        properties=namer.rows(iri, skip=(*LABEL_PROPERTIES, RDF.type, IPG.text)),
         incoming=_incoming(graph, namer, iri),
         participations=participations,
         targets=tuple(namer.term(v) for v in sorted_terms(graph.objects(iri, IPG.servesTarget))),
@@ -185,7 +211,7 @@ def _incoming(graph: Graph, namer: TermNamer, iri: URIRef) -> tuple[PropertyRow,
         else:
             grouped[predicate].append(subject)
     return tuple(
-        PropertyRow(namer.predicate(p), tuple(namer.term(v) for v in sorted_terms(set(values))))
+        PropertyRow(namer.predicate(p, backward=True), tuple(namer.term(v) for v in sorted_terms(set(values))))
         for p, values in sorted(grouped.items(), key=lambda item: prefixed_name(str(item[0])))
     )
 
@@ -206,7 +232,7 @@ def _participations(store: Store, graph: Graph, namer: TermNamer, iri: URIRef) -
     successors = {o for o in extra.objects(None, IPG.successor) if isinstance(o, URIRef)}
     for triple in fetch_values(store, successors, LABEL_PROPERTIES):
         extra.add(triple)
-    lookup = TermNamer(graph + extra, namer.base_iri, namer.lang)
+    lookup = TermNamer(graph + extra, namer.base_iri, namer.lang, namer.property_name)
     result = []
     for role, agent in sorted(pairs, key=lambda pair: (_role_order(pair[0]), natural_key(str(pair[1])))):
         successor = next(iter(extra.objects(agent, IPG.successor)), None)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from ipgraph.formats import GRAPH_FORMATS, Format
 from ipgraph.reports.issues import Issue, compact
+from ipgraph.reports.messages import Locate, Namer
 from ipgraph.reports.validation import ValidationOutcome
 from ipgraph.spreadsheet_cells import spreadsheet_safe
 from ipgraph.vocab import PREFIXES
@@ -40,8 +41,7 @@ _TEXT: dict[str, dict[Language, str]] = {
     "none": {"vi": "Không có vấn đề nào.", "en": "No problems found."},
     "field": {"vi": "Trường", "en": "Field"},
     "value": {"vi": "Giá trị", "en": "Value"},
-    "where": {"vi": "Ở", "en": "At"},
-    "occurrences": {"vi": "lần", "en": "occurrences"},
+    "where": {"vi": "Vị trí", "en": "Where"},
 }
 
 
@@ -80,64 +80,115 @@ def outcome_to_rdf(outcome: ValidationOutcome, format: str | Format = "turtle") 
     return graph.serialize(format=chosen.rdflib_name or "turtle", encoding="utf-8")
 
 
-def outcome_to_html(outcome: ValidationOutcome, lang: Language = "vi") -> str:
-    """A self-contained HTML fragment: the verdict, then issues grouped by problem (same message and shape)."""
+def outcome_to_html(
+    outcome: ValidationOutcome,
+    lang: Language = "vi",
+    namer: Namer | None = None,
+    locate: Locate | None = None,
+) -> str:
+    """A self-contained HTML fragment: the verdict, then issues grouped by problem (same message and shape).
+
+    With a ``namer`` (pages for people) messages name things instead of identifying them, the organisation is
+    shown by name and the shapes' hash is left out; ``locate`` says where each value is (a form field, a cell,
+    a line). Without them the fragment shows the compact identifiers, as before.
+    """
     text = {key: value[lang] for key, value in _TEXT.items()}
     verdict = text["conforms"] if outcome.conforms else text["not_conforms"]
+    organisation = compact(outcome.organisation) or "—"
+    if namer is not None:
+        organisation = namer.model.organisation_name(outcome.organisation, lang) or "—"
     parts = [
         f'<section class="validation" lang="{lang}">',
         f"<h2>{escape(text['title'])}</h2>",
         f'<p class="verdict {"ok" if outcome.conforms else "failed"}"><strong>{escape(verdict)}</strong></p>',
         "<dl>",
-        f"<dt>{escape(text['organisation'])}</dt><dd>{escape(compact(outcome.organisation) or '—')}</dd>",
+        f"<dt>{escape(text['organisation'])}</dt><dd>{escape(organisation)}</dd>",
         f"<dt>{escape(text['year'])}</dt><dd>{outcome.year if outcome.year is not None else '—'}</dd>",
-        f"<dt>{escape(text['shapes_version'])}</dt><dd><code>{escape(outcome.shapes_version[:12])}</code></dd>",
-        "</dl>",
     ]
+    if namer is None:
+        parts.append(
+            f"<dt>{escape(text['shapes_version'])}</dt><dd><code>{escape(outcome.shapes_version[:12])}</code></dd>"
+        )
+    parts.append("</dl>")
     if not outcome.issues:
         parts.append(f"<p>{escape(text['none'])}</p>")
     for severity in ("violation", "warning", "info"):
         chosen = [issue for issue in outcome.issues if issue.severity == severity]
         if not chosen:
             continue
-        parts.append(f'<h3 class="{severity}">{escape(text[severity])} ({len(chosen)})</h3>')
+        parts.append(f'<h3 class="{severity}">{escape(count_text(severity, len(chosen), lang))}</h3>')
         parts.append(f'<ol class="issues {severity}">')
-        for message, group in _grouped(chosen, lang):
-            parts.append(_html_group(message, group, text))
+        for message, group in _grouped(chosen, lang, namer):
+            parts.append(_html_group(message, group, text, lang, namer, locate))
         parts.append("</ol>")
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _grouped(issues: Iterable[Issue], lang: Language) -> list[tuple[str, list[Issue]]]:
+#: Counted nouns: Vietnamese has no plural form; English has one and many.
+_COUNTED: dict[str, dict[Language, tuple[str, str]]] = {
+    "violation": {"vi": ("lỗi", "lỗi"), "en": ("violation", "violations")},
+    "warning": {"vi": ("cảnh báo", "cảnh báo"), "en": ("warning", "warnings")},
+    "info": {"vi": ("ghi chú", "ghi chú"), "en": ("note", "notes")},
+    "occurrence": {"vi": ("lần", "lần"), "en": ("occurrence", "occurrences")},
+}
+
+
+def count_text(noun: str, count: int, lang: Language) -> str:
+    """``count`` and ``noun`` in ``lang`` with the right plural form ("1 violation", "2 violations", "2 lỗi").
+
+    >>> count_text("warning", 1, "en"), count_text("warning", 3, "en"), count_text("warning", 3, "vi")
+    ('1 warning', '3 warnings', '3 cảnh báo')
+    """
+    one, many = _COUNTED[noun][lang]
+    return f"{count} {one if count == 1 else many}"
+
+
+def _grouped(issues: Iterable[Issue], lang: Language, namer: Namer | None) -> list[tuple[str, list[Issue]]]:
     groups: dict[tuple[str, str | None, str | None], list[Issue]] = {}
     for issue in issues:
         message = issue.message_vi if lang == "vi" else issue.message_en
+        if namer is not None:
+            message = namer.message(message)
         groups.setdefault((message, issue.shape, issue.path), []).append(issue)
     return [(key[0], members) for key, members in groups.items()]
 
 
-def _html_group(message: str, group: list[Issue], text: dict[str, str]) -> str:
+def _html_group(
+    message: str,
+    group: list[Issue],
+    text: dict[str, str],
+    lang: Language,
+    namer: Namer | None,
+    locate: Locate | None,
+) -> str:
     first = group[0]
     rows = [f"<li><p>{escape(message)}</p>"]
     details = []
-    if first.path:
+    if first.path and namer is None:
         details.append(f"{escape(text['field'])}: <code>{escape(first.path)}</code>")
     if len(group) > 1:
-        details.append(f"{len(group)} {escape(text['occurrences'])}")
+        details.append(escape(count_text("occurrence", len(group), lang)))
     if details:
         rows.append(f'<p class="detail">{" · ".join(details)}</p>')
-    located = [issue for issue in group if issue.focus or issue.value]
-    if located:
-        rows.append("<ul>")
-        for issue in located:
-            bits = []
-            if issue.focus:
-                bits.append(f"{escape(text['where'])} <code>{escape(issue.focus)}</code>")
-            if issue.value:
-                bits.append(f"{escape(text['value'])} <code>{escape(issue.value)}</code>")
-            rows.append(f"<li>{' · '.join(bits)}</li>")
-        rows.append("</ul>")
+    if namer is None:
+        located = [issue for issue in group if issue.focus or issue.value]
+        if located:
+            rows.append("<ul>")
+            for issue in located:
+                bits = []
+                if issue.focus:
+                    bits.append(f"{escape(text['where'])} <code>{escape(issue.focus)}</code>")
+                if issue.value:
+                    bits.append(f"{escape(text['value'])} <code>{escape(issue.value)}</code>")
+                rows.append(f"<li>{' · '.join(bits)}</li>")
+            rows.append("</ul>")
+    elif locate is not None:
+        places = [place for issue in group if (place := locate(issue, lang))]
+        if places:
+            rows.append('<ul class="where">')
+            rows.extend(f"<li>{escape(text['where'])}: {escape(place)}</li>" for place in dict.fromkeys(places))
+            rows.append("</ul>")
     rows.append("</li>")
     return "".join(rows)
 

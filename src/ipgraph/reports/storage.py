@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -160,9 +160,7 @@ class ReportArchive:
             bindings["organisation"] = organisation
         if year is not None:
             bindings["year"] = Literal(str(year), datatype=XSD.gYear)
-        rows = self.store.select(_VERSIONS_QUERY, bindings)
-        found = [_stored_version(row) for row in rows]
-        return sorted(found, key=lambda item: (item.key.slug, item.key.year, item.version))
+        return versions_from_rows(self.store.select(_VERSIONS_QUERY, bindings))
 
     def latest_version(self, key: ReportKey) -> int:
         """The highest version number stored for ``key`` (0 when none is)."""
@@ -266,6 +264,17 @@ _VERSIONS_QUERY = (
   }}
 }}"""
 )
+
+
+def versions_from_rows(rows: Iterable[Mapping[str, Node]]) -> list[StoredVersion]:
+    """Rows of :data:`VERSIONS_QUERY` as versions, by organisation, year, version: for readers that run the query
+    on a copy of the registry (whole-store re-validation reads it from the dump it already holds)."""
+    found = [_stored_version(row) for row in rows]
+    return sorted(found, key=lambda item: (item.key.slug, item.key.year, item.version))
+
+
+#: Every stored version's registry entry (``?organisation`` and ``?year`` may be bound to select some).
+VERSIONS_QUERY = _VERSIONS_QUERY
 
 
 def _stored_version(row: Mapping[str, Node]) -> StoredVersion:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS
 from rdflib.term import Literal, Node
 
 from ipgraph.errors import PermissionDeniedError, ValidationFailedError
@@ -33,11 +32,11 @@ from ipgraph.reports.receipts import Receipt, ReceiptJournal
 from ipgraph.reports.storage import (
     ReportArchive,
     ReportKey,
-    check_uploaded_names,
     check_year,
     iter_report_nodes,
     prepare_version,
 )
+from ipgraph.reports.upload import as_received
 from ipgraph.reports.validation import ReportValidator, ValidationCancelledError, ValidationOutcome, parse_report
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
@@ -133,10 +132,7 @@ class ReportService:
                     f"the report holds {len(report)} triples; a report may hold at most {limits.max_triples} "
                     "(IPGRAPH_MAX_REPORT_TRIPLES)"
                 )
-            check_uploaded_names(report)
-            # The service records when it received a report; a date the sender put there is not evidence.
-            for node in list(iter_report_nodes(report)):
-                report.remove((node, DCTERMS.dateSubmitted, None))
+            report = as_received(report)
             claimed = claimed_key(report)
             earlier = self.archive.current_reports(claimed.organisation, claimed.year) if claimed else None
             if cancelled.is_set():

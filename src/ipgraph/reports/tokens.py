@@ -110,7 +110,7 @@ class TokenRegistry:
 
     def revoke(self, token_id: str) -> TokenRecord:
         """Revoke one token by its id (as ``list`` shows it, or a whole token); revoking twice is harmless."""
-        wanted = _split(token_id)[0] if token_id.startswith(TOKEN_PREFIX + "_") else token_id.strip()
+        wanted = split_token(token_id)[0] if token_id.startswith(TOKEN_PREFIX + "_") else token_id.strip()
         with self._exclusive() as records:
             record = records.get(wanted)
             if record is None:
@@ -140,7 +140,7 @@ class TokenRegistry:
 
     def authenticate(self, token: str) -> URIRef | None:
         """The organisation ``token`` submits for, or ``None`` when it is unknown, wrong or revoked."""
-        token_id, secret = _split(token)
+        token_id, secret = split_token(token)
         with self._lock:
             self._refresh()
             record = self._records.get(token_id)
@@ -181,7 +181,12 @@ class TokenRegistry:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
-def _split(token: str) -> tuple[str, str]:
+def split_token(token: str) -> tuple[str, str]:
+    """A token's id and secret; ``("", token)`` when it is not ``ipgr_<id>_<secret>``.
+
+    The id is hex and the secret URL-safe base64, which may itself begin with or hold ``_``: only the first two
+    underscores separate the parts.
+    """
     prefix, _, rest = token.strip().partition("_")
     token_id, _, secret = rest.partition("_")
     if prefix != TOKEN_PREFIX or not token_id or not secret:

@@ -199,7 +199,15 @@ class ReportValidator:
         the_report = reports[0] if len(reports) == 1 else None
         state = self._thread_state()
         added = [triple for triple in _own_triples(report, extra) if triple not in state.data]
-        if the_report is not None and today is not None and (the_report, DCTERMS.dateSubmitted, None) not in report:
+        # Lateness is judged only for a report that carries its date: without one the report is refused for the
+        # missing date, and a lateness computed from the day of receipt would be a second finding for one cause.
+        dated = the_report is not None and (the_report, DCTERMS.issued, None) in report
+        if (
+            the_report is not None
+            and dated
+            and today is not None
+            and (the_report, DCTERMS.dateSubmitted, None) not in report
+        ):
             added.append((the_report, DCTERMS.dateSubmitted, RdfLiteral(today)))
         # The thread's data graph holds the plan slice; the report is added for this run and taken out after.
         state.data.add_all(added)
@@ -224,6 +232,18 @@ class ReportValidator:
             report=the_report,
             shapes_version=self.shapes_version,
         )
+
+    def shacl_results(self, triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+        """pySHACL's report for the plan slice plus ``triples``, exactly as :meth:`validate` runs it but without
+        ipgraph's own checks: the reference the whole-store re-validation (reports.revalidation) is tested against.
+        """
+        state = self._thread_state()
+        added = [triple for triple in triples if triple not in state.data]
+        state.data.add_all(added)
+        try:
+            return self._run_shacl(state)
+        finally:
+            state.data.remove_all(added)
 
     def _run_shacl(self, state: _ThreadState) -> Graph:
         validator = Validator(

@@ -26,6 +26,8 @@ def open_store(settings: Settings, *, load_project: bool = True, progress: Progr
             workers=settings.query_workers,
             query_timeout=settings.query_timeout,
             row_limit=settings.row_limit,
+            query_memory_mb=settings.query_memory_mb or None,
+            network=bool(settings.allowed_service_endpoints),
         )
     if load_project:
         try:

@@ -109,6 +109,12 @@ class Store(Protocol):
         """The named graphs that hold at least one triple."""
         ...
 
+    def existing_graphs(self) -> list[URIRef]:
+        """Every named graph the store records, sorted, empty ones included (created by ``CREATE GRAPH`` or an
+        empty Graph Store PUT, or emptied since): the one notion of "exists" behind ``FROM``,
+        ``default-graph-uri`` and Graph Store reads."""
+        ...
+
     def read_graph(self, name: URIRef | None) -> Graph:
         """A copy of one named graph (``None``: the default graph)."""
         ...

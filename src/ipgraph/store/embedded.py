@@ -9,6 +9,7 @@ snapshot is taken lazily, on the first query after a write.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 from collections import Counter, deque
@@ -26,9 +27,12 @@ from ipgraph.errors import InputError, StoreUnavailableError
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
 from ipgraph.store.evaluation import QueryTask, evaluate, serialise_triples, syntax_error
 from ipgraph.store.rdf_files import IriRewrite, file_format, read_quads
+from ipgraph.store.sandbox import IsolatedThread, refused_fetch
 from ipgraph.store.sparql_text import add_using_clauses
 from ipgraph.store.terms import from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
-from ipgraph.store.worker import QueryPool
+from ipgraph.store.worker import QueryPool, WorkerLimits
+
+LOGGER = logging.getLogger(__name__)
 
 #: A file of at most this many quads is stored in one transaction; a longer one goes to the engine's bulk loader
 #: in batches of this many quads (bounds memory, paces progress reports).
@@ -60,6 +64,8 @@ class EmbeddedStore:
         workers: int = 2,
         query_timeout: float | None = None,
         row_limit: int | None = None,
+        query_memory_mb: int | None = None,
+        network: bool = False,
     ) -> None:
         self.path = path
         self.query_timeout = query_timeout
@@ -84,6 +90,14 @@ class EmbeddedStore:
         self._pool: QueryPool | None = None
         self._pool_size = workers
         self._pool_lock = threading.Lock()
+        # Without operator-allowed endpoints the engine may reach nothing: workers and the update thread each
+        # live in a network namespace of their own (the second wall, behind the guard).
+        self._limits = WorkerLimits(memory_mb=query_memory_mb, network=network)
+        self._updates = IsolatedThread(isolate=not network, name="ipgraph-update")
+        if self._updates.isolation_failure is not None:
+            LOGGER.warning(
+                "SPARQL updates can reach the network (the guard is the only wall): %s", self._updates.isolation_failure
+            )
 
     # -- queries ------------------------------------------------------------------------------------------
 
@@ -144,7 +158,7 @@ class EmbeddedStore:
         """The worker processes, started on first use (a CLI query that needs none never starts them)."""
         with self._pool_lock:
             if self._pool is None:
-                self._pool = QueryPool(self._pool_size)
+                self._pool = QueryPool(self._pool_size, self._limits)
             return self._pool
 
     def _current_snapshot(self) -> tuple[int, Path]:
@@ -188,10 +202,21 @@ class EmbeddedStore:
     def update(self, request: UpdateRequest) -> None:
         """Run a SPARQL update atomically: all of it or none of it (the engine applies it in one transaction).
 
-        The engine cannot interrupt an update, so ``timeout`` is not enforced here.
+        The engine cannot interrupt an update, so ``timeout`` is not enforced here. Updates run on one thread
+        cut off from the network (:class:`IsolatedThread`): a LOAD or SERVICE the guard missed fails there.
         """
         text = add_using_clauses(request.update, request.using_graph_uris, request.using_named_graph_uris)
-        self._write(lambda: self._store.update(text))
+
+        def apply() -> None:
+            try:
+                self._store.update(text)
+            except OSError as error:
+                refusal = refused_fetch(error)
+                if refusal is not None:
+                    raise refusal from None
+                raise
+
+        self._write(lambda: self._updates.run(apply))
 
     def write(self, changes: Sequence[GraphChange]) -> None:
         """Apply every change or none: one SPARQL update of DROP SILENT GRAPH and a single INSERT DATA."""
@@ -290,6 +315,10 @@ class EmbeddedStore:
         names = [name for name in self._store.named_graphs() if self._graph_has_triples(name)]
         return sorted(URIRef(name.value) for name in names if isinstance(name, ox.NamedNode))
 
+    def existing_graphs(self) -> list[URIRef]:
+        """Every named graph the engine records, empty ones included, sorted."""
+        return sorted(URIRef(name.value) for name in self._store.named_graphs() if isinstance(name, ox.NamedNode))
+
     def read_graph(self, name: URIRef | None) -> Graph:
         """A copy of one named graph (``None``: the default graph)."""
         graph = Graph(identifier=name) if name is not None else Graph()
@@ -335,11 +364,13 @@ class EmbeddedStore:
         return next(iter(self._store.quads_for_pattern(None, None, None, name)), None) is not None
 
     def close(self) -> None:
-        """Stop the workers and release the store's files."""
+        """Stop the workers and the update thread, and release the store's files."""
         with self._pool_lock:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
+        if hasattr(self, "_updates"):
+            self._updates.close()
         if hasattr(self, "_store"):
             self._store.flush()
             # pyoxigraph releases RocksDB (and its lock) when the object goes; the store is unusable after this.

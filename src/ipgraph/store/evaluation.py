@@ -18,6 +18,7 @@ from rdflib.term import Identifier
 from ipgraph.errors import InputError, QuerySyntaxError, StoreUnavailableError
 from ipgraph.spreadsheet_cells import spreadsheet_safe_csv, spreadsheet_safe_tsv
 from ipgraph.store.base import QueryOutcome, Row
+from ipgraph.store.sandbox import refused_fetch
 from ipgraph.store.sparql_text import bind_values, has_dataset_clause
 from ipgraph.store.terms import from_ox, substitutions, triples_to_graph
 
@@ -47,7 +48,21 @@ class QueryTask:
 
 
 def evaluate(store: ox.Store, task: QueryTask) -> Any:
-    """Run ``task``: a :class:`QueryOutcome` for ``execute``, rows, a bool or a Graph otherwise."""
+    """Run ``task``: a :class:`QueryOutcome` for ``execute``, rows, a bool or a Graph otherwise.
+
+    The engine evaluates lazily, so a SERVICE call (and its failure behind the network wall) may come while the
+    results are read, not when the query starts.
+    """
+    try:
+        return _evaluate(store, task)
+    except OSError as error:
+        refusal = refused_fetch(error)
+        if refusal is not None:
+            raise refusal from None
+        raise StoreUnavailableError(f"the store could not be read: {error}") from error
+
+
+def _evaluate(store: ox.Store, task: QueryTask) -> Any:
     result = run_query(store, task.query, task.bindings, task.default_graphs, task.named_graphs)
     if task.operation == "execute":
         return serialise(result, task.media_type, task.row_limit)
@@ -96,6 +111,9 @@ def run_query(
     except SyntaxError as error:
         raise syntax_error(error) from None
     except OSError as error:
+        refusal = refused_fetch(error)
+        if refusal is not None:
+            raise refusal from None
         raise StoreUnavailableError(f"the store could not be read: {error}") from error
     except (RuntimeError, ValueError) as error:
         raise InputError(f"the query failed: {error}") from None
@@ -104,9 +122,15 @@ def run_query(
 def syntax_error(error: SyntaxError) -> QuerySyntaxError:
     """pyoxigraph's ``error at LINE:COLUMN: …`` as a :class:`QuerySyntaxError` carrying the position."""
     message = str(error)
-    match = re.search(r"at (\d+):(\d+)", message)
-    line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
-    return QuerySyntaxError(f"SPARQL syntax error: {message}", line=line, column=column)
+    match = re.match(r"error at (\d+):(\d+): ", message)
+    if match is None:
+        return QuerySyntaxError(f"SPARQL syntax error: {message}")
+    line, column = int(match.group(1)), int(match.group(2))
+    return QuerySyntaxError(
+        f"SPARQL syntax error at line {line}, column {column} ({line}:{column}): {message[match.end() :]}",
+        line=line,
+        column=column,
+    )
 
 
 def serialise(

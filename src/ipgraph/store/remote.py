@@ -261,6 +261,11 @@ class RemoteStore:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(row["g"] for row in rows if isinstance(row.get("g"), URIRef))  # type: ignore[misc]
 
+    def existing_graphs(self) -> list[URIRef]:
+        """Every named graph the server records: ``GRAPH ?g {}`` matches each, empty or not (SPARQL 1.1 §18.6)."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(row["g"] for row in rows if isinstance(row.get("g"), URIRef))  # type: ignore[misc]
+
     def read_graph(self, name: URIRef | None) -> Graph:
         """A copy of one named graph (``None``: the default graph, which needs the Graph Store endpoint)."""
         if self.store_url:

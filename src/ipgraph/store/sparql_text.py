@@ -1,8 +1,8 @@
 """Just enough SPARQL lexing to bind values and place dataset clauses without a full parser.
 
 A full parse costs tens of milliseconds per query in Python; these functions only need to know where the
-top-level keywords and braces are, skipping strings, IRIs and comments, so a value inside a literal or an IRI
-can never be mistaken for syntax.
+top-level keywords and braces are. The tokens are the engine's own (comments end at CR or LF, strings and IRIs
+with their escapes), so a value inside a literal, an IRI or a comment can never be mistaken for syntax.
 """
 
 from __future__ import annotations
@@ -10,27 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from rdflib.term import BNode, Identifier, Literal, URIRef
 
-from ipgraph.errors import InputError
+from ipgraph.errors import InputError, QuerySyntaxError
+from ipgraph.sparql_lexer import iter_tokens
 
-# SPARQL 1.1 Query §19.8 grammar terminals, reduced to what separates syntax from data.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\s]*>)
-    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-    | (?P<word>[A-Za-z_][\w.\-]*(?::[\w.\-%\\]*)?|:[\w.\-%\\]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<open>\{)
-    | (?P<close>\})
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+#: The engine's token kinds as this module names them.
+_KINDS = {"name": "word", "langtag": "word", "string": "string", "iri": "iri", "variable": "variable"}
 
 
 @dataclass(frozen=True)
@@ -44,15 +33,16 @@ class Token:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """Yield the tokens of a query or update; an unterminated string ends the scan quietly."""
+    """Yield the tokens of a query or update, split as the engine splits them (:mod:`ipgraph.sparql_lexer`)."""
     depth = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind == "comment":
-            continue
-        if kind == "close":
+    for token in iter_tokens(text):
+        kind = _KINDS.get(token.kind, "other")
+        if token.text == "{":
+            kind = "open"
+        elif token.text == "}":
+            kind = "close"
             depth -= 1
-        yield Token(kind, match.group(), match.start(), depth)
+        yield Token(kind, token.text, token.start, depth)
         if kind == "open":
             depth += 1
 
@@ -62,7 +52,21 @@ def _keyword(token: Token) -> str:
 
 
 def has_dataset_clause(query: str) -> bool:
-    """Whether the query names its own dataset with FROM or FROM NAMED (SPARQL 1.1 Query §13.2)."""
+    """Whether the query names its own dataset with FROM or FROM NAMED (SPARQL 1.1 Query §13.2).
+
+    Asked for every query a worker runs: a text without the letters ``from`` is answered without tokens, and
+    the answer for recent texts is kept.
+    """
+    if _FROM.search(query) is None:
+        return False
+    return _has_dataset_clause(query)
+
+
+_FROM = re.compile("from", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _has_dataset_clause(query: str) -> bool:
     return any(_keyword(token) == "FROM" and token.depth == 0 for token in tokens(query))
 
 
@@ -197,3 +201,25 @@ def query_form(query: str) -> str:
         if token.depth == 0 and keyword in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
             return keyword
     return "SELECT"
+
+
+def with_base(text: str, base_iri: str) -> str:
+    """``text`` with ``BASE <base_iri>`` on a line of its own before it; a BASE in ``text`` comes later and wins.
+
+    SPARQL 1.1 Protocol §2.1.1: the base for relative IRIs "MAY be the service endpoint".
+    """
+    return f"BASE <{base_iri}>\n{text}"
+
+
+def position_in_caller_text(error: QuerySyntaxError, lines_before: int = 1) -> QuerySyntaxError:
+    """A syntax error in a text the caller's text was put into, its line counted in the caller's text:
+    ``lines_before`` lines came first (one for :func:`with_base`)."""
+    if error.line is None or error.line <= lines_before:
+        return error
+    line, column = error.line - lines_before, error.column
+    place = f"line {line}, column {column}"
+    message, found = re.subn(rf"line {error.line}, column {column}\b", place, str(error))
+    message, short = re.subn(rf"\b{error.line}:{column}\b", f"{line}:{column}", message)
+    if not found and not short:
+        message = f"{message} (at {place})"
+    return QuerySyntaxError(message, line=line, column=column)

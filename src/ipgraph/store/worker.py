@@ -5,12 +5,18 @@ cartesian product blocks in one call), so queries with a deadline run in a small
 Each worker opens an immutable snapshot of the store read-only; when a query passes its deadline the parent
 kills that worker, starts a replacement, and raises :class:`QueryTimeoutError`. Other queries keep running
 on the other workers.
+
+Each worker also starts under :class:`WorkerLimits`: a memory ceiling (a query past it ends its worker, which is
+replaced, and the caller gets :class:`QueryMemoryError`) and, unless the operator allowed some endpoints, a
+network namespace of its own, so the engine cannot connect anywhere even if the guard let a fetch through.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -23,8 +29,40 @@ from typing import Any
 import pyoxigraph as ox
 
 from ipgraph import errors
-from ipgraph.errors import IpgraphError, QueryTimeoutError, StoreUnavailableError
+from ipgraph.errors import IpgraphError, QueryMemoryError, QueryTimeoutError, StoreUnavailableError
 from ipgraph.store.evaluation import QueryTask, evaluate
+from ipgraph.store.sandbox import isolate_network, limit_memory
+
+LOGGER = logging.getLogger(__name__)
+
+#: Seconds a new worker may take to report that it is ready (it forks from a server that has the engine loaded).
+STARTUP_SECONDS = 30.0
+#: Exit signals of a worker that ran out of memory: the engine aborts when an allocation fails (SIGABRT), the
+#: kernel's OOM killer sends SIGKILL.
+_OUT_OF_MEMORY_EXITS = (-6, -9)
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What a worker may use: ``memory_mb`` of data (``None``: no ceiling); the network only if ``network``."""
+
+    memory_mb: int | None = None
+    network: bool = False
+
+    def memory_error(self) -> QueryMemoryError:
+        """The error a caller gets when a query went past the ceiling."""
+        return QueryMemoryError(
+            f"the query needed more than {self.memory_mb} MB of memory (IPGRAPH_QUERY_MEMORY_MB) and was stopped; "
+            "narrow it or add a LIMIT"
+        )
+
+
+def _start_worker(limits: WorkerLimits) -> str | None:
+    """Apply ``limits`` to this (new, single-threaded) worker; the reason isolation failed, if it did."""
+    os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure at the ceiling prints one line, not a backtrace
+    if limits.memory_mb is not None:
+        limit_memory(limits.memory_mb)
+    return None if limits.network else isolate_network()
 
 
 @dataclass(frozen=True)
@@ -36,9 +74,10 @@ class WorkerRequest:
     generation: int
 
 
-def serve_queries(connection: Connection) -> None:
-    """A worker's loop: answer requests until the parent closes the pipe or sends ``None``."""
+def serve_queries(connection: Connection, limits: WorkerLimits | None = None) -> None:
+    """A worker's loop: report ready, then answer requests until the parent closes the pipe or sends ``None``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server process, which stops us
+    connection.send(("ready", _start_worker(limits or WorkerLimits())))
     opened: tuple[int, ox.Store] | None = None
     while True:
         try:
@@ -55,6 +94,9 @@ def serve_queries(connection: Connection) -> None:
         except IpgraphError as error:
             position = (getattr(error, "line", None), getattr(error, "column", None))
             reply = ("error", (type(error).__name__, str(error), *position))
+        except MemoryError:  # past the ceiling on the Python side: say so, then end (the parent replaces us)
+            connection.send(("error", ("QueryMemoryError", "", None, None)))
+            return
         except Exception as error:  # any failure must reach the parent, not kill the worker
             reply = ("error", ("StoreUnavailableError", f"query worker failed: {error!r}", None, None))
         connection.send(reply)
@@ -77,9 +119,12 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes; :meth:`run` answers a request or kills its worker at the deadline."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, limits: WorkerLimits | None = None) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
+        self.limits = limits or WorkerLimits()
+        #: Why workers could not be cut off from the network (``None``: they are, or the network is allowed).
+        self.isolation_failure: str | None = None
         self._context = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has already imported the engine, so a replacement starts in
         # milliseconds; set here, not at import, because it is process-wide.
@@ -126,8 +171,15 @@ class QueryPool:
                 )
             status, payload = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError) as error:
+            worker.process.join(timeout=1.0)  # it closed its end: it has ended, or is ending; learn how
+            exitcode = worker.process.exitcode
             self._replace(worker)
+            if self.limits.memory_mb is not None and exitcode in _OUT_OF_MEMORY_EXITS:
+                raise self.limits.memory_error() from None
             raise StoreUnavailableError(f"a query worker stopped unexpectedly: {error!r}") from error
+        if status == "error" and payload[0] == "QueryMemoryError":
+            self._replace(worker)
+            raise self.limits.memory_error()
         self._idle.put(worker)
         if status == "error":
             raise _rebuild_error(*payload)
@@ -150,9 +202,23 @@ class QueryPool:
 
     def _start(self) -> _Worker:
         parent_end, child_end = self._context.Pipe()
-        process = self._context.Process(target=serve_queries, args=(child_end,), daemon=True, name="ipgraph-query")
+        process = self._context.Process(
+            target=serve_queries, args=(child_end, self.limits), daemon=True, name="ipgraph-query"
+        )
         process.start()
         child_end.close()
+        try:
+            if not parent_end.poll(STARTUP_SECONDS):
+                raise EOFError("no word from the worker")
+            _, failure = parent_end.recv()
+        except (EOFError, OSError) as error:
+            process.kill()
+            process.join()
+            parent_end.close()
+            raise StoreUnavailableError(f"a query worker did not start: {error!r}") from error
+        if failure is not None and self.isolation_failure is None:
+            self.isolation_failure = failure
+            LOGGER.warning("query workers can reach the network (the guard is the only wall): %s", failure)
         worker = _Worker(process, parent_end)
         with self._lock:
             self._workers.append(worker)
