@@ -10,7 +10,8 @@
     │   ├── ForbiddenFetchError
     │   ├── UnsupportedMediaTypeError
     │   ├── NotAcceptableError
-    │   └── WorkbookError
+    │   ├── WorkbookError
+    │   └── ReportTooLargeError
     ├── QueryTimeoutError
     ├── QueryMemoryError
     ├── StoreUnavailableError
@@ -21,6 +22,8 @@
     │   └── ReportRejectedError
     ├── ValidationBusyError
     ├── ValidationTimeoutError
+    ├── ValidationCancelledError
+    ├── TooManyValidationsError
     ├── UnsupportedShapeError
     ├── RevalidationError
     ├── ReasonerUnavailableError
@@ -91,6 +94,10 @@ class WorkbookError(InputError):
         return self.message_vi if lang == "vi" else str(self)
 
 
+class ReportTooLargeError(InputError):
+    """The upload is larger than a report may be (413): more bytes or triples than the limits allow."""
+
+
 class QueryTimeoutError(IpgraphError):
     """A query or update ran past its deadline and was stopped."""
 
@@ -133,6 +140,14 @@ class ValidationBusyError(IpgraphError):
 
 class ValidationTimeoutError(IpgraphError):
     """Parsing and validating one report took longer than ``validation_timeout``."""
+
+
+class ValidationCancelledError(IpgraphError):
+    """The validation was stopped before its end: its client went away or was already answered (503)."""
+
+
+class TooManyValidationsError(IpgraphError):
+    """This client already runs or waits for as many validations as one client may (429, try again later)."""
 
 
 class UnsupportedShapeError(IpgraphError):

@@ -1,10 +1,13 @@
 """Parse RDF that arrives from outside (Graph Store bodies, report uploads) without trusting it.
 
-The format comes only from the declared ``Content-Type``, never from sniffing. Before rdflib sees a document,
-the hazards its parsers would act on are refused: a JSON-LD ``@context`` or ``@import`` given by URL (rdflib
-would fetch it), JSON nested deeper than :attr:`ParseLimits.max_json_depth`, and any DOCTYPE in RDF/XML (the
-door to external entities and "billion laughs" expansion). Syntax errors say where they are. Literals are
-stored in Unicode NFC, so Vietnamese typed in decomposed form matches the plan's text.
+The format comes only from the declared ``Content-Type``, never from sniffing. Turtle, TriG, N-Triples and
+N-Quads are read by the engine's own parser (:mod:`ipgraph.store.syntax`: iterative, so nesting cannot exhaust
+the stack, and strict about IRIs). Before rdflib sees a JSON-LD or RDF/XML document, the hazards its parsers
+would act on are refused: a JSON-LD ``@context`` or ``@import`` given by URL (rdflib would fetch it), JSON
+nested deeper than :attr:`ParseLimits.max_json_depth`, JSON-LD keywords with values of the wrong type
+(:mod:`ipgraph.jsonld_checks`), and any DOCTYPE in RDF/XML (the door to external entities and "billion laughs"
+expansion); what rdflib reads is then checked for IRIs the store could not hold. Every error says where it is.
+Literals are stored in Unicode NFC, so Vietnamese typed in decomposed form matches the plan's text.
 """
 
 from __future__ import annotations
@@ -17,24 +20,31 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax import SAXParseException
 
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ipgraph.errors import ForbiddenFetchError, InputError, RdfSyntaxError, UnsupportedMediaTypeError
 from ipgraph.formats import (
     GRAPH_FORMATS,
+    INPUT_FORMATS,
     JSON_LD,
     N_QUADS,
     N_TRIPLES,
     RDF_XML,
+    TRIG,
+    TURTLE,
     Format,
     format_for_media_type,
     parse_media_type,
 )
+from ipgraph.jsonld_checks import IRI_FORBIDDEN, check_json_ld, json_syntax_error
+from ipgraph.nesting import check_turtle_nesting, check_xml_nesting
+from ipgraph.store.syntax import engine_reads, parse_statements
 
-# What rdflib's parsers raise on malformed input; anything else is a bug and should surface as one.
-_PARSER_FAILURES = (SyntaxError, ValueError, TypeError, KeyError, IndexError, AttributeError, ParserError)
+# What rdflib's parsers raise on malformed input (its JSON-LD parser: NameError for a bare scalar); anything else
+# is a bug and should surface as one.
+_PARSER_FAILURES = (SyntaxError, ValueError, TypeError, KeyError, IndexError, AttributeError, NameError, ParserError)
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,10 @@ class ParseLimits:
     """Bounds on hostile structure (body size is enforced where the bytes are read)."""
 
     max_json_depth: int = 64
+    #: Turtle and TriG ``[ ]``, ``( )`` and ``{ }`` groups inside one another (:mod:`ipgraph.nesting`).
+    max_nesting: int = 64
+    #: RDF/XML elements inside one another (a nested node costs two: its property and its description).
+    max_xml_depth: int = 130
 
 
 def parse_graph(data: bytes, content_type: str | None, *, base_iri: str, limits: ParseLimits = ParseLimits()) -> Graph:
@@ -50,6 +64,19 @@ def parse_graph(data: bytes, content_type: str | None, *, base_iri: str, limits:
     graph = Graph()
     _parse_into(graph, data, chosen, base_iri, limits)
     return _normalised(graph)
+
+
+def parse_dataset(
+    data: bytes, content_type: str | None, *, base_iri: str, limits: ParseLimits = ParseLimits()
+) -> Dataset:
+    """Parse a document in any input format; triple formats land in the dataset's default graph."""
+    chosen = _format(content_type, INPUT_FORMATS)
+    dataset = Dataset()
+    target: Graph = dataset if chosen.kind == "dataset" else dataset.default_context
+    _parse_into(target, data, chosen, base_iri, limits)
+    for graph in list(dataset.contexts()):
+        _normalise_in_place(graph)
+    return dataset
 
 
 def _format(content_type: str | None, offers: tuple[Format, ...]) -> Format:
@@ -69,11 +96,31 @@ def _format(content_type: str | None, offers: tuple[Format, ...]) -> Format:
 def _parse_into(graph: Graph, data: bytes, chosen: Format, base_iri: str, limits: ParseLimits) -> None:
     if chosen is RDF_XML:
         _refuse_xml_declarations(data)
+        check_xml_nesting(data, limits.max_xml_depth)
         source: str | bytes = data
     else:
         source = _decode(data)
+    if isinstance(source, str) and engine_reads(chosen.media_type):
+        if chosen in (TURTLE, TRIG):
+            check_turtle_nesting(source, chosen.media_type, limits.max_nesting)
+        _add_statements(graph, source, chosen, base_iri)
+        return
     if chosen is JSON_LD:
-        _check_json_ld(source if isinstance(source, str) else "", limits)
+        check_json_ld(source if isinstance(source, str) else "", max_depth=limits.max_json_depth)
+    _parse_with_rdflib(graph, source, chosen, base_iri)
+    _check_iris(graph, source, chosen, base_iri)
+
+
+def _add_statements(graph: Graph, text: str, chosen: Format, base_iri: str) -> None:
+    """Read ``text`` with the engine's parser; a triple format's statements all land in ``graph`` itself."""
+    for subject, predicate, value, name in parse_statements(text, chosen.media_type, base_iri=base_iri):
+        if name is None or not isinstance(graph, Dataset):
+            graph.add((subject, predicate, value))
+        else:
+            graph.graph(name).add((subject, predicate, value))
+
+
+def _parse_with_rdflib(graph: Graph, source: str | bytes, chosen: Format, base_iri: str) -> None:
     try:
         with warnings.catch_warnings():
             # rdflib's JSON-LD parser wraps a plain graph in a ConjunctiveGraph and warns about its own choice.
@@ -94,11 +141,41 @@ def _parse_into(graph: Graph, data: bytes, chosen: Format, base_iri: str, limits
             column=error.getColumnNumber(),
         ) from None
     except json.JSONDecodeError as error:
-        raise _json_syntax_error(error) from None
+        raise json_syntax_error(error) from None
+    except RecursionError:
+        raise RdfSyntaxError(
+            f"{chosen.media_type} error at line 1, column 1: the document nests too deeply to read", line=1, column=1
+        ) from None
     except _PARSER_FAILURES as error:
         bad_line = _failing_line(source, chosen) if chosen in (N_TRIPLES, N_QUADS) else None
-        where = f" at line {bad_line}" if bad_line else ""
-        raise RdfSyntaxError(f"{chosen.media_type} error{where}: {error}", line=bad_line) from None
+        where = f" at line {bad_line}, column 1" if bad_line else " at line 1, column 1"
+        raise RdfSyntaxError(f"{chosen.media_type} error{where}: {error}", line=bad_line or 1, column=1) from None
+
+
+def _check_iris(graph: Graph, source: str | bytes, chosen: Format, base_iri: str) -> None:
+    """Refuse an IRI the store could not hold (rdflib's RDF/XML and JSON-LD parsers keep ``<a b>`` as it is)."""
+    contexts = graph.contexts() if isinstance(graph, Dataset) else [graph]
+    for context in contexts:
+        for triple in context:
+            for term in triple:
+                if isinstance(term, URIRef) and IRI_FORBIDDEN.search(term):
+                    line, column = _locate(source, str(term), base_iri)
+                    raise RdfSyntaxError(
+                        f"{chosen.media_type} error at line {line}, column {column}: {str(term)!r} is not a valid "
+                        'IRI (no spaces, control characters or <>"{}|\\^`)',
+                        line=line,
+                        column=column,
+                    )
+
+
+def _locate(source: str | bytes, iri: str, base_iri: str) -> tuple[int, int]:
+    """Where ``iri`` (or its part after the base, when written relative) first appears in the document."""
+    text = source.decode("utf-8", errors="replace") if isinstance(source, bytes) else source
+    for written in (iri, iri.removeprefix(base_iri), iri.rsplit("/", 1)[-1]):
+        offset = text.find(written) if written else -1
+        if offset >= 0:
+            return _position(text, offset)
+    return 1, 1
 
 
 def _decode(data: bytes) -> str:
@@ -174,38 +251,6 @@ def _refuse_xml_declarations(data: bytes) -> None:
         ) from None
 
 
-def _check_json_ld(text: str, limits: ParseLimits) -> None:
-    try:
-        document = json.loads(text)
-    except RecursionError:
-        raise RdfSyntaxError(f"JSON-LD nested deeper than {limits.max_json_depth} levels is refused") from None
-    except json.JSONDecodeError as error:
-        raise _json_syntax_error(error) from None
-    stack: list[tuple[Any, int, bool]] = [(document, 1, False)]
-    while stack:
-        node, depth, in_context = stack.pop()
-        if depth > limits.max_json_depth:
-            raise RdfSyntaxError(f"JSON-LD nested deeper than {limits.max_json_depth} levels is refused")
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "@context":
-                    _refuse_remote_context(value)
-                if key == "@import" and in_context:
-                    raise ForbiddenFetchError(f"JSON-LD @import of {value!r} is refused: ipgraph fetches nothing")
-                stack.append((value, depth + 1, in_context or key == "@context"))
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1, in_context) for item in node)
-
-
-def _refuse_remote_context(value: Any) -> None:
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, str):
-            raise ForbiddenFetchError(
-                f"JSON-LD @context {item!r} is refused: ipgraph never fetches a context; embed the context "
-                "object in the document instead"
-            )
-
-
 def _nfc(literal: Literal) -> Literal:
     text = str(literal)
     if unicodedata.is_normalized("NFC", text):
@@ -227,10 +272,3 @@ def _normalise_in_place(graph: Graph) -> None:
 def _normalised(graph: Graph) -> Graph:
     _normalise_in_place(graph)
     return graph
-
-
-def _json_syntax_error(error: json.JSONDecodeError) -> RdfSyntaxError:
-    """A JSON decoding failure as the 400 it becomes: where it is and what the decoder expected."""
-    return RdfSyntaxError(
-        f"JSON error at line {error.lineno}, column {error.colno}: {error.msg}", line=error.lineno, column=error.colno
-    )

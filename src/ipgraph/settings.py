@@ -84,6 +84,14 @@ class Settings:
     max_body_bytes: int = _setting(5 * 1024 * 1024, "Largest request body accepted (413 beyond).")
     validation_timeout: float = _setting(20.0, "Seconds parsing and validating one report may take.")
     max_concurrent_validations: int = _setting(4, "Reports validated at the same time; more wait, then get 503.")
+    max_validations_per_client: int = _setting(
+        2, "Anonymous validations one client address may run or wait for at once (429 beyond), so one client cannot "
+        "take every slot."
+    )
+    max_report_bytes: int = _setting(
+        256 * 1024, "Largest report upload (/reports, /reports/validate, the form) accepted (413 beyond)."
+    )
+    max_report_triples: int = _setting(1000, "Most triples one report may hold (413 beyond); real ones hold hundreds.")
     load_examples: bool = _setting(False, "Load data/examples/ into the examples graph on first start.")
 
     @classmethod

@@ -14,7 +14,6 @@ with rdflib's grammar, for the graphs they write and clear; a text it cannot rea
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from rdflib.term import URIRef, Variable
 
 from ipgraph.errors import ForbiddenFetchError, InputError, QuerySyntaxError
 from ipgraph.sparql_lexer import tokenize
+from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 from ipgraph.sparql_reading import FetchSite, QueryForm, read_query, read_update
 from ipgraph.store.sparql_text import position_in_caller_text
 
@@ -201,7 +201,7 @@ def forbid_engine_fetching() -> None:
 
 #: rdflib's grammar is one shared pyparsing object whose parse state is not thread-safe: two requests parsed at
 #: once in the thread pool corrupt each other (spurious syntax errors). Parsing is quick; one at a time.
-_PARSER_LOCK = threading.Lock()
+_PARSER_LOCK = SPARQL_PARSER_LOCK
 
 
 def _parse(parser: Callable[[str], Any], text: str) -> Any:

@@ -26,8 +26,8 @@ def test_the_lifespan_builds_the_app_objects_once_and_closes_the_report_service(
                 assert httpx.get(url + path, timeout=30).status_code == 200, path
             assert {name: getattr(app.state, name) for name in APP_OBJECTS} == built
             gate = built["report_service"].gate
-            assert gate.run(lambda: 42) == 42
+            assert gate.run(lambda _cancel: 42) == 42
         with pytest.raises(RuntimeError):  # the validation workers were shut down with the app
-            gate.run(lambda: 42)
+            gate.run(lambda _cancel: 42)
     finally:
         store.close()

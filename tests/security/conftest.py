@@ -2,7 +2,8 @@
 
 - ``secure_service``: the app in a real uvicorn (``running_service``) over an embedded store in ``tmp_path`` holding
   :data:`SEED_TURTLE` in :data:`SEED_GRAPH`; writes need :data:`ADMIN_TOKEN`; small body limit and deadline so the
-  limits are reached quickly.
+  limits are reached quickly; two query workers, so a light query always finds one free while a runaway query
+  holds the other until its deadline (with one, the light query would race the killed worker's replacement).
 - ``trap``: a TCP listener on 127.0.0.1 that counts every connection made to it (tests require none).
 """
 
@@ -27,12 +28,16 @@ from security_support import (
 
 from ipgraph.store.embedded import EmbeddedStore
 
+QUERY_WORKERS = 2
+
 
 @pytest.fixture
 def secure_service(tmp_path: Path, running_service: Any) -> Iterator[SecureService]:
     """The service over a seeded embedded store; see the module docstring."""
     settings = service_settings(tmp_path)
-    store = EmbeddedStore(settings.data_dir, workers=1, query_timeout=QUERY_TIMEOUT, row_limit=settings.row_limit)
+    store = EmbeddedStore(
+        settings.data_dir, workers=QUERY_WORKERS, query_timeout=QUERY_TIMEOUT, row_limit=settings.row_limit
+    )
     seed = tmp_path / "seed.ttl"
     seed.write_text(SEED_TURTLE, encoding="utf-8")
     store.load_file(seed, URIRef(SEED_GRAPH))
@@ -50,7 +55,9 @@ def shared_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureS
     themselves and do not depend on what earlier tests stored (starting a service and its worker costs ~1 s)."""
     tmp_path = tmp_path_factory.mktemp("shared-service")
     settings = service_settings(tmp_path)
-    store = EmbeddedStore(settings.data_dir, workers=1, query_timeout=QUERY_TIMEOUT, row_limit=settings.row_limit)
+    store = EmbeddedStore(
+        settings.data_dir, workers=QUERY_WORKERS, query_timeout=QUERY_TIMEOUT, row_limit=settings.row_limit
+    )
     seed = tmp_path / "seed.ttl"
     seed.write_text(SEED_TURTLE, encoding="utf-8")
     store.load_file(seed, URIRef(SEED_GRAPH))

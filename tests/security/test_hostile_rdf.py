@@ -1,12 +1,19 @@
-"""Hostile and broken RDF sent to the Graph Store (`/store`): every case is a clear 4xx naming the problem, and the
-store's N-Quads dump is the same before and after."""
+"""Hostile and broken RDF sent to the Graph Store (`/store`) and, for parser errors, to every other door RDF comes in
+by (`/reports/validate`, `POST /reports`, the form): every case is a clear 4xx naming the problem (a parser error
+its line and column), and the store's N-Quads dump is the same before and after."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
+import httpx
 import pytest
-from security_support import MAX_BODY_BYTES, SecureService, Trap, refused
+from rdflib import URIRef
+from security_support import ADMIN_TOKEN, MAX_BODY_BYTES, SecureService, Trap, refused
+
+from ipgraph.reports.tokens import TokenRegistry
 
 TURTLE = "text/turtle"
 JSON_LD = "application/ld+json"
@@ -215,3 +222,121 @@ def test_millions_of_tiny_triples_are_bounded_by_the_body_limit(secure_service: 
     assert response.status_code in (201, 204), response.text
     count = secure_service.query("SELECT (COUNT(*) AS ?n) { GRAPH <https://example.org/graph/tiny> { ?s ?p ?o } }")
     assert count.json()["results"]["bindings"][0]["n"]["value"] == "30000"
+
+
+# -- every parser error is a 400 naming line and column, wherever RDF comes in (issue 9, item 6) ----------------
+
+DEEP = 500
+REPORT_ORGANISATION = "https://w3id.org/ipgraph/id/org-so-tai-chinh"
+RDF_XML_OPEN = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="https://example.org/">'
+#: (content type, body, words the detail names besides its line and column).
+PARSER_ERRORS = {
+    "turtle-deep-blank-nodes": (
+        TURTLE, "<http://e/x> <http://e/p> " + "[ <http://e/p> " * DEEP + "1" + " ]" * DEEP + " .\n", ["nested deeper"]
+    ),
+    "turtle-deep-lists": (TURTLE, "<http://e/x> <http://e/p> " + "( " * DEEP + "1" + " )" * DEEP + " .\n", ["nested"]),
+    "rdfxml-deep": (
+        RDF_XML,
+        RDF_XML_OPEN + '<rdf:Description rdf:about="https://example.org/x">'
+        + "<e:p><rdf:Description>" * DEEP + "</rdf:Description></e:p>" * DEEP + "</rdf:Description></rdf:RDF>",
+        ["nested deeper"],
+    ),
+    "jsonld-deep": (JSON_LD, '{"@id": "https://e/a", "https://e/p": ' + "[" * DEEP + "1" + "]" * DEEP + "}", ["deep"]),
+    "turtle-iri-with-space": (TURTLE, "<https://example.org/a b> <https://example.org/p> 1 .\n", ["iri"]),
+    "turtle-iri-escaped-gt": (TURTLE, "<https://example.org/a\\u003E> <https://example.org/p> 1 .\n", ["iri"]),
+    "ntriples-iri-with-space": (N_TRIPLES, '<https://example.org/a b> <https://example.org/p> "1" .\n', ["iri"]),
+    "ntriples-iri-escaped-gt": (N_TRIPLES, '<https://example.org/a\\u003E> <https://example.org/p> "1" .\n', ["iri"]),
+    "rdfxml-iri-with-space": (
+        RDF_XML,
+        RDF_XML_OPEN
+        + '\n<rdf:Description rdf:about="https://example.org/a b"><e:p>1</e:p></rdf:Description></rdf:RDF>',
+        ["not a valid iri", "line 2"],
+    ),
+    "jsonld-iri-with-space": (JSON_LD, '{"@id": "https://example.org/a b", "https://e/p": 1}', ["@id"]),
+    "jsonld-bare-string": (JSON_LD, '"https://example.org/a"', ["object or an array of objects", "a string"]),
+    "jsonld-bare-number": (JSON_LD, "42", ["object or an array of objects", "a number"]),
+    "jsonld-list-of-strings": (JSON_LD, '["a", "b"]', ["object or an array of objects", "item 0"]),
+    "jsonld-null": (JSON_LD, "null", ["object or an array of objects"]),
+    "jsonld-id-number": (JSON_LD, '{"@id": 5, "https://example.org/p": 1}', ["@id", "a number"]),
+    "jsonld-type-object": (JSON_LD, '{"@id": "https://e/a", "@type": {}, "https://e/p": 1}', ["@type", "an object"]),
+    "jsonld-value-object": (JSON_LD, '{"@id": "https://e/a", "https://e/p": {"@value": {}}}', ["@value"]),
+    "jsonld-language-number": (
+        JSON_LD, '{"@id": "https://e/a", "https://e/p": {"@value": "x", "@language": 5}}', ["@language"]
+    ),
+    "jsonld-context-number": (JSON_LD, '{"@context": 5, "@id": "https://e/a"}', ["@context"]),
+    "jsonld-term-number": (JSON_LD, '{"@context": {"p": 5}, "@id": "https://e/a", "p": 1}', ["term definition"]),
+    "jsonld-reverse-number": (JSON_LD, '{"@id": "https://e/a", "@reverse": 5}', ["@reverse"]),
+    "jsonld-graph-number": (JSON_LD, '{"@graph": 5}', ["@graph"]),
+}
+
+
+def _positioned(response: httpx.Response, words: list[str]) -> None:
+    problem = refused(response, 400, *words)
+    assert isinstance(problem.get("line"), int) and isinstance(problem.get("column"), int), problem
+    assert f"line {problem['line']}, column {problem['column']}" in problem["detail"], problem["detail"]
+
+
+@pytest.fixture(scope="module")
+def report_token(secure_service: SecureService) -> str:
+    return TokenRegistry.for_data_dir(secure_service.settings.data_dir).issue(URIRef(REPORT_ORGANISATION)).token
+
+
+@pytest.mark.parametrize(("content_type", "body", "words"), PARSER_ERRORS.values(), ids=PARSER_ERRORS.keys())
+def test_parser_errors_are_400_with_line_and_column_everywhere(
+    secure_service: SecureService, report_token: str, content_type: str, body: str, words: list[str]
+) -> None:
+    before = secure_service.dump()
+    client, url = secure_service.client, secure_service.url
+    content = body.encode("utf-8")
+    _positioned(secure_service.put(content, content_type), words)
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": content_type}
+    _positioned(client.post(f"{url}/store", params={"graph": "https://example.org/graph/new"}, content=content,
+                            headers=admin), words)
+    _positioned(client.post(f"{url}/reports/validate", content=content, headers={"Content-Type": content_type}),
+                words)
+    submitted = client.post(
+        f"{url}/reports", content=content,
+        headers={"Content-Type": content_type, "Authorization": f"Bearer {report_token}"},
+    )
+    _positioned(submitted, words)
+    form = {"text": body, "format": content_type, "action": "preview"}
+    page = client.post(f"{url}/reports/submit?lang=en", data=form)
+    assert page.status_code == 400, page.text[:300]
+    assert re.search(r"line \d+, column \d+", html.unescape(page.text)), page.text
+    assert secure_service.dump() == before
+
+
+def test_the_service_answers_after_every_parser_error(secure_service: SecureService) -> None:
+    """The refusals above leave nothing held: queries and validations are still answered."""
+    for content_type, body, _ in PARSER_ERRORS.values():
+        secure_service.put(body, content_type)
+    asked = secure_service.query("ASK { ?s ?p ?o }")
+    assert asked.status_code == 200 and asked.json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"@context": {"@vocab": "https://example.org/"}, "@id": "https://example.org/a", "name": "x"}',
+        '[{"@id": "https://example.org/a", "@type": ["https://example.org/T"], "https://example.org/p": '
+        '{"@value": "1", "@type": "http://www.w3.org/2001/XMLSchema#integer"}}]',
+        '{"@context": {"p": {"@id": "https://example.org/p", "@type": "@id"}}, "@id": "https://e/a", "p": "https://e/b"}',
+        '{"@graph": [{"@id": "https://example.org/a", "https://example.org/p": {"@value": "x", "@language": "vi"}}]}',
+    ],
+    ids=["vocab", "typed-value", "typed-term", "graph"],
+)
+def test_well_formed_json_ld_keywords_are_accepted(secure_service: SecureService, body: str) -> None:
+    response = secure_service.put(body, JSON_LD, graph="https://example.org/graph/jsonld-ok")
+    assert response.status_code in (201, 204), response.text
+
+
+def test_nesting_within_the_limit_is_stored(secure_service: SecureService) -> None:
+    body = "<http://e/x> <http://e/p> " + "[ <http://e/p> " * 30 + "1" + " ]" * 30 + " .\n"
+    response = secure_service.put(body, TURTLE, graph="https://example.org/graph/nested-30")
+    assert response.status_code in (201, 204), response.text
+    stored = secure_service.client.get(
+        f"{secure_service.url}/store",
+        params={"graph": "https://example.org/graph/nested-30"},
+        headers={"Accept": N_TRIPLES},
+    )
+    assert stored.status_code == 200 and len(stored.text.splitlines()) == 31

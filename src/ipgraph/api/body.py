@@ -8,17 +8,17 @@ from ipgraph.errors import HttpStatusError, InputError
 from ipgraph.formats import parse_media_type
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The whole body, refused with 413 as soon as it is known to exceed ``limit`` bytes."""
+async def read_body(request: Request, limit: int, setting: str = "IPGRAPH_MAX_BODY_BYTES") -> bytes:
+    """The whole body, refused with 413 (naming ``setting``) as soon as it is known to exceed ``limit`` bytes."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise _too_large(limit, setting)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _too_large(limit)
+            raise _too_large(limit, setting)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -41,5 +41,5 @@ def decode_utf8(data: bytes, content_type: str | None) -> str:
         raise InputError(f"the body is not valid UTF-8 (byte {error.start})") from None
 
 
-def _too_large(limit: int) -> HttpStatusError:
-    return HttpStatusError(413, f"the request body is larger than {limit} bytes (IPGRAPH_MAX_BODY_BYTES)")
+def _too_large(limit: int, setting: str) -> HttpStatusError:
+    return HttpStatusError(413, f"the request body is larger than {limit} bytes ({setting})")

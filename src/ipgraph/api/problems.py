@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 #: Seconds a client is asked to wait after a 503 (deadline or store unavailable).
 RETRY_AFTER_SECONDS = 5
+#: Frames of an unexpected error's traceback that reach the log: the innermost ones, where it went wrong.
+LOGGED_FRAMES = 40
 
 
 # Most specific first: the first matching class decides the status.
@@ -125,8 +127,31 @@ async def _validation_error(_: Request, error: Exception) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
+    trim_traceback(error, LOGGED_FRAMES)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem_response(500, "an unexpected error occurred; it has been logged")
+
+
+def trim_traceback(error: BaseException, frames: int) -> None:
+    """Keep only the innermost ``frames`` frames of ``error``'s traceback (and of the errors it chains).
+
+    The log is written from the event loop: a RecursionError's thousands of frames (~400 kB, logged here and again
+    by the server) block every request while a slow or full log pipe takes them in.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tail, count = current.__traceback__, 0
+        walker = tail
+        while walker is not None:
+            count += 1
+            walker = walker.tb_next
+        for _ in range(max(0, count - frames)):
+            assert tail is not None  # noqa: S101 - count says how many frames there are
+            tail = tail.tb_next
+        current.__traceback__ = tail
+        current = current.__cause__ or current.__context__
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -4,13 +4,16 @@
   SHACL Turtle or JSON-LD, CSV, or a readable HTML page).
 - ``POST /reports`` — ``Authorization: Bearer <organisation token>``: 201 with ``Location`` (the report's IRI) and a
   receipt, 422 with the validation result and nothing stored, 401 without a valid token, 403 for another
-  organisation's report or in read-only mode, 413 beyond ``max_body_bytes``, 503 when validation is saturated.
+  organisation's report or in read-only mode, 413 beyond ``max_report_bytes`` or ``max_report_triples``, 503 when
+  validation is saturated. ``/reports/validate`` answers 429 when the client's address already holds its share of
+  the validation slots.
 - ``GET /reports`` (``?organisation=&year=&current=true``), ``GET /reports/{organisation}/{year}`` (the current
   version) and ``…/v{n}`` (any version): JSON metadata, or the version's triples in an RDF format by ``Accept``.
 - ``GET /reports/submit`` and ``POST /reports/submit``: the submission form for people
   (:mod:`ipgraph.api.report_pages`).
 
-Parsing, validation and store access run in worker threads, never in the event loop.
+Parsing, validation and store access run in worker threads, never in the event loop; a validation whose client
+disconnects is stopped.
 """
 
 from __future__ import annotations
@@ -23,11 +26,10 @@ from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from ipgraph.api.body import read_body
 from ipgraph.api.deps import ReportServiceDep, TokenRegistryDep
 from ipgraph.api.format_parameters import choose_format
 from ipgraph.api.problems import problem_response
-from ipgraph.api.report_access import authenticate, run_limited
+from ipgraph.api.report_access import authenticate, read_report_body, run_validation
 from ipgraph.api.report_views import list_page, outcome_page, version_page, workbook_document, workbook_of
 from ipgraph.errors import PermissionDeniedError, ReportRejectedError
 from ipgraph.formats import (
@@ -69,9 +71,11 @@ async def validate_report(request: Request, service: ReportServiceDep) -> Respon
     """Validate a report without storing it; the answer is 200 whether or not it conforms."""
     chosen = choose_format(request.query_params.get("format"), request.headers.get("accept"), OUTCOME_FORMATS)
     settings: Settings = request.app.state.settings
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_report_body(request, settings)
     body, media_type = await _document(request, body)
-    checked: Checked = await run_limited(run_in_threadpool(service.check, body, media_type))
+    checked: Checked = await run_validation(
+        request, lambda client, cancel: service.check(body, media_type, client=client, cancel=cancel)
+    )
     return outcome_response(request, checked.outcome, chosen, status=200, document=_lined_text(body, media_type))
 
 
@@ -84,10 +88,14 @@ async def submit_report(request: Request, service: ReportServiceDep, tokens: Tok
     organisation = await run_in_threadpool(authenticate, tokens, request.headers.get("authorization"))
     # How a refusal would be written, chosen before any work; the receipt itself is always JSON.
     refusal_format = negotiate(request.headers.get("accept"), OUTCOME_FORMATS) or JSON
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_report_body(request, settings)
     body, media_type = await _document(request, body)
     try:
-        receipt = await run_limited(run_in_threadpool(service.submit, body, media_type, organisation))
+        receipt = await run_validation(
+            request,
+            lambda client, cancel: service.submit(body, media_type, organisation, client=client, cancel=cancel),
+            anonymous=False,
+        )
     except ReportRejectedError as rejected:
         document = _lined_text(body, media_type)
         return outcome_response(request, rejected.outcome, refusal_format, status=422, document=document)

@@ -100,7 +100,7 @@ def values_to_graph(model: FormModel, organisation: URIRef, year: int, values: M
             _add_values(graph, person, spec, "person", values, located)
     else:
         located[(str(report), str(IPG.responsiblePerson))] = "person.name"
-    for index in _indices(values, "duty"):
+    for index in row_indices(values, "duty"):
         duty = values.get(f"duty.{index}.duty", "").strip()
         given = [spec for spec in model.fields("duty") if spec.kind != "fixed"]
         found = model.duty(URIRef(duty)) if duty else None
@@ -117,7 +117,7 @@ def values_to_graph(model: FormModel, organisation: URIRef, year: int, values: M
             _add_values(graph, node, spec, f"duty.{index}", values, located)
         # Report-wide checks (completeness, whose duty it is) name the duty by IRI: point them at its status.
         located[(str(report), duty)] = f"duty.{index}.status"
-    for index in _indices(values, "obs"):
+    for index in row_indices(values, "obs"):
         prefix = f"obs.{index}"
         if not values.get(f"{prefix}.obsValue", "").strip():
             continue
@@ -177,7 +177,9 @@ def _duty_position(model: FormModel, organisation: URIRef, duty: Node | None) ->
     return 10_000, str(duty)
 
 
-def _indices(values: Mapping[str, str], part: str) -> list[int]:
+def row_indices(values: Mapping[str, str], part: str) -> list[int]:
+    """The row numbers ``i`` used by the form's field names ``{part}.{i}.{field}`` (``duty.3.status``), in order:
+    the form, its preview and the workbook all number repeated rows this way."""
     found = set()
     for name in values:
         pieces = name.split(".")

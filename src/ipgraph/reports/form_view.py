@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from ipgraph.reports.form_input import LANGUAGES, Locator
+from ipgraph.reports.form_input import LANGUAGES, Locator, row_indices
 from ipgraph.reports.form_model import FieldSpec, FormModel, Part
 from ipgraph.reports.issues import Issue
 from ipgraph.reports.messages import Namer
@@ -93,7 +93,7 @@ def sections(
             Row(title="", inputs=_inputs(spec, f"{part}.{spec.key}", values, lang, found))
         )
     duty_group = next((spec.group for spec in model.fields("duty") if spec.group), None)
-    for index in _indices(values, "duty"):
+    for index in row_indices(values, "duty"):
         duty = model.duty(URIRef(values.get(f"duty.{index}.duty", "")))
         if duty is None:
             continue
@@ -112,7 +112,7 @@ def sections(
             )
         )
     observation_group = next((spec.group for spec in model.fields("observation") if spec.group), None)
-    indices = _indices(values, "obs")
+    indices = row_indices(values, "obs")
     extra = range(max(indices, default=0) + 1, max(indices, default=0) + 1 + EXTRA_OBSERVATION_ROWS)
     for index in [*indices, *extra]:
         indicator = model.indicator(URIRef(values.get(f"obs.{index}.indicator", "")))
@@ -173,15 +173,6 @@ def _inputs(
         )
         for code in LANGUAGES
     )
-
-
-def _indices(values: Mapping[str, str], part: str) -> list[int]:
-    found = set()
-    for name in values:
-        pieces = name.split(".")
-        if len(pieces) >= 3 and pieces[0] == part and pieces[1].isdigit():
-            found.add(int(pieces[1]))
-    return sorted(found)
 
 
 def field_title(model: FormModel, name: str, values: Mapping[str, str], lang: str) -> str:

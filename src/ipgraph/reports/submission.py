@@ -1,9 +1,8 @@
 """Checking and accepting reports: parse, validate within limits, then store a new version atomically.
 
-Limits (settings): at most ``max_concurrent_validations`` parse-and-validate jobs run at once; a request that
-finds no free slot within ``validation_timeout`` seconds is refused (503, Retry-After), and a job that runs past
-``validation_timeout`` is answered with a clear error. pyshacl cannot be interrupted, so an overrunning job keeps
-its slot until it ends: the cap holds even then.
+Limits (settings): a report holds at most ``max_report_bytes`` bytes and ``max_report_triples`` triples (real
+reports hold a few hundred; 413 beyond); the work runs through :class:`ipgraph.reports.gate.ValidationGate`, which
+bounds how many validations run at once, per client and for how long, and cancels the ones nobody waits for.
 
 Version numbers: a lock per organisation and year serialises "find the latest version, store the next one"
 within this process, so concurrent resubmissions get distinct numbers. Two processes writing one store (two
@@ -17,15 +16,14 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.term import Literal, Node
 
-from ipgraph.errors import PermissionDeniedError, ReportRejectedError, ValidationBusyError, ValidationTimeoutError
+from ipgraph.errors import PermissionDeniedError, ReportRejectedError, ReportTooLargeError, ValidationCancelledError
+from ipgraph.reports.gate import SubmissionLimits, ValidationGate
 from ipgraph.reports.receipts import Receipt, ReceiptJournal
 from ipgraph.reports.storage import (
     ReportArchive,
@@ -40,7 +38,6 @@ from ipgraph.settings import Settings
 from ipgraph.store.base import Store
 from ipgraph.vocab import IPG
 
-T = TypeVar("T")
 logger = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 
@@ -55,53 +52,6 @@ class Checked:
     content_hash: str
 
 
-@dataclass(frozen=True)
-class SubmissionLimits:
-    """How much validation the service does at once, and for how long."""
-
-    max_concurrent: int = 4
-    timeout: float = 20.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SubmissionLimits:
-        """The limits the operator chose."""
-        return cls(max(1, settings.max_concurrent_validations), settings.validation_timeout)
-
-
-class ValidationGate:
-    """At most ``max_concurrent`` jobs at once, each answered within ``timeout`` seconds."""
-
-    def __init__(self, limits: SubmissionLimits) -> None:
-        self.limits = limits
-        self.slots = threading.BoundedSemaphore(limits.max_concurrent)
-        self._executor = ThreadPoolExecutor(limits.max_concurrent, thread_name_prefix="ipgraph-validation")
-
-    def run(self, job: Callable[[], T]) -> T:
-        """Run ``job`` in a validation slot and return its result (or raise its error)."""
-        if not self.slots.acquire(timeout=self.limits.timeout):
-            raise ValidationBusyError(
-                f"all {self.limits.max_concurrent} validation slots stayed busy for {self.limits.timeout:g} s "
-                "(IPGRAPH_MAX_CONCURRENT_VALIDATIONS); try again shortly"
-            )
-        try:
-            future = self._executor.submit(job)
-        except BaseException:
-            self.slots.release()
-            raise
-        future.add_done_callback(lambda _: self.slots.release())
-        try:
-            return future.result(timeout=self.limits.timeout)
-        except TimeoutError:
-            raise ValidationTimeoutError(
-                f"parsing and validating the report took longer than {self.limits.timeout:g} s "
-                "(IPGRAPH_VALIDATION_TIMEOUT); send a smaller report or ask the operator to raise the limit"
-            ) from None
-
-    def close(self) -> None:
-        """Stop accepting jobs; running ones finish."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
-
 class ReportService:
     """The submission workflow over one store; thread-safe, one per application."""
 
@@ -111,22 +61,18 @@ class ReportService:
         *,
         project_dir: Path,
         data_dir: Path,
-        limits: SubmissionLimits = SubmissionLimits(),
+        limits: SubmissionLimits | None = None,
         read_only: bool = False,
         clock: Clock | None = None,
     ) -> None:
         self.archive = ReportArchive(store)
         self.project_dir = project_dir
         self.journal = ReceiptJournal.for_data_dir(data_dir)
-        self.gate = ValidationGate(limits)
+        self.gate = ValidationGate(limits or SubmissionLimits())
         self.read_only = read_only
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._validator: ReportValidator | None = None
         self._validator_lock = threading.Lock()
-        # rdflib's SPARQL parser (pyparsing) is not thread-safe, and pySHACL parses SHACL-SPARQL constraints while
-        # validating: concurrent runs fail with spurious parse errors. Validation is CPU-bound Python, so the GIL
-        # would serialise it anyway; parsing uploads and reading earlier reports still overlap.
-        self._shacl_lock = threading.Lock()
         self._key_locks: dict[ReportKey, threading.Lock] = {}
         self._key_locks_lock = threading.Lock()
 
@@ -149,23 +95,50 @@ class ReportService:
                 self._validator = ReportValidator.from_project(self.project_dir)
             return self._validator
 
-    def check(self, body: bytes, media_type: str) -> Checked:
-        """Parse and validate an upload (a dry run: nothing is stored)."""
+    def check(
+        self, body: bytes, media_type: str, *, client: str | None = None, cancel: threading.Event | None = None
+    ) -> Checked:
+        """Parse and validate an upload (a dry run: nothing is stored).
+
+        ``client`` (the sender's address) counts against that client's share of the validation slots; setting
+        ``cancel`` (its client went away) stops the work. Raises :class:`ReportTooLargeError` beyond the limits.
+        """
         received = self._clock()
+        limits = self.gate.limits
+        if len(body) > limits.max_bytes:
+            raise ReportTooLargeError(
+                f"the report is {len(body)} bytes; a report may hold at most {limits.max_bytes} bytes "
+                "(IPGRAPH_MAX_REPORT_BYTES)"
+            )
         validator = self.validator
         content_hash = hashlib.sha256(body).hexdigest()
 
-        def job() -> Checked:
-            report = as_received(parse_report(body, media_type))
+        def job(cancelled: threading.Event) -> Checked:
+            report = parse_report(body, media_type)
+            if len(report) > limits.max_triples:
+                raise ReportTooLargeError(
+                    f"the report holds {len(report)} triples; a report may hold at most {limits.max_triples} "
+                    "(IPGRAPH_MAX_REPORT_TRIPLES)"
+                )
+            report = as_received(report)
             claimed = claimed_key(report)
             earlier = self.archive.current_reports(claimed.organisation, claimed.year) if claimed else None
-            with self._shacl_lock:
-                outcome = validator.validate(report, earlier_reports=earlier, today=received.date())
+            if cancelled.is_set():
+                raise ValidationCancelledError("the validation was cancelled before it started")
+            outcome = validator.validate(report, earlier_reports=earlier, today=received.date(), cancelled=cancelled)
             return Checked(report, outcome, received, content_hash)
 
-        return self.gate.run(job)
+        return self.gate.run(job, client=client, cancel=cancel)
 
-    def submit(self, body: bytes, media_type: str, organisation: URIRef) -> Receipt:
+    def submit(
+        self,
+        body: bytes,
+        media_type: str,
+        organisation: URIRef,
+        *,
+        client: str | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Receipt:
         """Validate an upload made with ``organisation``'s token and store it as that report's next version.
 
         Raises :class:`PermissionDeniedError` when the report is another organisation's and
@@ -173,7 +146,7 @@ class ReportService:
         """
         if self.read_only:
             raise PermissionDeniedError("this service is read-only (IPGRAPH_READ_ONLY); reports cannot be submitted")
-        checked = self.check(body, media_type)
+        checked = self.check(body, media_type, client=client, cancel=cancel)
         outcome = checked.outcome
         claimed = claimed_key(checked.report)
         if claimed is not None and claimed.organisation != organisation:

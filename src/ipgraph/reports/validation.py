@@ -36,9 +36,11 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
+from ipgraph.errors import ValidationCancelledError
 from ipgraph.reports.issues import ExtraResult, Issue, MessageTemplates, Severity, add_results, issues_from_results
 from ipgraph.reports.parsing import parse_report
 from ipgraph.reports.plausibility import PlausibilityBands, check_plausibility
+from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 from ipgraph.store.scratch import ScratchStore
 from ipgraph.vocab import CANONICAL_BASE, IPG, IPR, SDMX_ATTRIBUTE, sparql_prologue
 
@@ -101,6 +103,30 @@ def _remember_sparql_checks() -> None:
 _remember_sparql_checks()
 
 
+def _build_reports_without_text() -> None:
+    """Make pySHACL build its report graph without the text report nobody here reads.
+
+    pySHACL appends each result's text to one string with ``+=``; the string is copied each time, so the cost
+    grows with the square of the number of results (22,501 results of a report repeating one observation took
+    440 s in that one loop, with no step where a cancellation could stop it). ipgraph reads only the report graph
+    (:meth:`ReportValidator._run_shacl` drops the text), so the results reach pySHACL's builder with empty texts.
+    """
+    build = Validator.create_validation_report
+    if getattr(build, "without_text", False):
+        return
+
+    def build_without_text(
+        validator_class: type[Validator], shapes: Any, conforms: bool, results: list[tuple[Any, ...]]
+    ) -> Any:
+        return build.__func__(validator_class, shapes, conforms, [("", *result[1:]) for result in results])  # type: ignore[attr-defined]
+
+    build_without_text.without_text = True  # type: ignore[attr-defined]
+    Validator.create_validation_report = classmethod(build_without_text)  # type: ignore[method-assign,assignment]
+
+
+_build_reports_without_text()
+
+
 @dataclass(frozen=True)
 class ValidationOutcome:
     """The result of validating one report: whether it may be stored, and every issue found."""
@@ -153,11 +179,13 @@ class ReportValidator:
         report: Graph,
         earlier_reports: Graph | None = None,
         today: datetime.date | None = None,
+        cancelled: threading.Event | None = None,
     ) -> ValidationOutcome:
         """Check ``report`` against the shapes and the plan, and against ``earlier_reports`` for plausibility.
 
         ``today`` is the date the service receives the report: when given and the report has no
-        dcterms:dateSubmitted, timeliness is judged by it. ``report`` itself is never modified.
+        dcterms:dateSubmitted, timeliness is judged by it. ``report`` itself is never modified. Setting
+        ``cancelled`` stops the run with :class:`ValidationCancelledError` at pySHACL's next look at the data.
         """
         extra: list[ExtraResult] = []
         reports = sorted(set(report.subjects(RDF.type, IPG.AnnualReport)), key=str)
@@ -180,10 +208,14 @@ class ReportValidator:
             added.append((the_report, DCTERMS.dateSubmitted, RdfLiteral(today)))
         # The thread's data graph holds the plan slice; the report is added for this run and taken out after.
         state.data.add_all(added)
+        state.data.cancelled = cancelled
         try:
             results = self._run_shacl(state)
         finally:
+            state.data.cancelled = None
             state.data.remove_all(added)
+        if cancelled is not None and cancelled.is_set():  # reading thousands of results is a step of its own
+            raise ValidationCancelledError("the validation was cancelled: its client went away or was answered")
         if the_report is not None and earlier_reports is not None:
             extra.extend(check_plausibility(report, the_report, earlier_reports, self._bands))
         add_results(results, extra)
@@ -255,6 +287,17 @@ class _MirroredGraph(Graph):
         super().__init__()
         self.mirror = ScratchStore()
         self._by_this: dict[str, tuple[list[str], dict[Identifier, list[dict[str, Identifier]]]] | None] = {}
+        #: Set while a validation runs: when its event is set, the next look at the data stops the run.
+        self.cancelled: threading.Event | None = None
+
+    def triples(self, triple: Any, *args: Any, **kwargs: Any) -> Any:
+        """rdflib's triples, after checking that the validation asking for them is still wanted."""
+        self._stop_if_cancelled()
+        return super().triples(triple, *args, **kwargs)
+
+    def _stop_if_cancelled(self) -> None:
+        if self.cancelled is not None and self.cancelled.is_set():
+            raise ValidationCancelledError("the validation was cancelled: its client went away or was answered")
 
     def add_all(self, triples: list[tuple[Node, Node, Node]]) -> None:
         """Add ``triples`` to the graph and its mirror."""
@@ -281,8 +324,9 @@ class _MirroredGraph(Graph):
         **kwargs: Any,
     ) -> Result:
         """Answer a SPARQL SELECT text (pySHACL's only use) from the mirror, as an rdflib result."""
+        self._stop_if_cancelled()
         if not isinstance(query_object, str) or initNs:
-            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+            return self._query_with_rdflib(query_object, processor, result, initNs, initBindings, **kwargs)
         bindings = {str(name): value for name, value in (initBindings or {}).items()}
         grouped = self._grouped(query_object) if set(bindings) == {"this"} else None
         if grouped is not None:
@@ -291,13 +335,25 @@ class _MirroredGraph(Graph):
             try:
                 names, rows = self.mirror.select(query_object, bindings)
             except RuntimeError:  # a binding the query does not project: let rdflib answer
-                return super().query(
-                    query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
-                )
+                return self._query_with_rdflib(query_object, processor, result, initNs, initBindings, **kwargs)
         answer = Result("SELECT")
         answer.vars = [Variable(name) for name in names]
         answer.bindings = [{Variable(name): value for name, value in row.items()} for row in rows]
         return answer
+
+    def _query_with_rdflib(
+        self,
+        query_object: str | Query,
+        processor: str,
+        result: str,
+        init_ns: Mapping[str, Any] | None,
+        init_bindings: Mapping[str, Identifier] | None,
+        **kwargs: Any,
+    ) -> Result:
+        """rdflib's own answer, parsing the text with rdflib's SPARQL parser, which is not thread-safe: it takes
+        turns with every other user of that parser (:mod:`ipgraph.sparql_parser_lock`)."""
+        with SPARQL_PARSER_LOCK:
+            return super().query(query_object, processor, result, init_ns, init_bindings, True, **kwargs)
 
     def _grouped(self, text: str) -> tuple[list[str], dict[Identifier, list[dict[str, Identifier]]]] | None:
         """The rows of ``text`` run with ``$this`` free, by the node ``?this`` is bound to (None: not groupable)."""
@@ -479,6 +535,7 @@ __all__ = [
     "Issue",
     "ReportValidator",
     "Severity",
+    "ValidationCancelledError",
     "ValidationOutcome",
     "parse_report",
     "plan_context",

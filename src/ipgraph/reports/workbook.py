@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from rdflib import URIRef
 
-from ipgraph.reports.form_input import LANGUAGES
+from ipgraph.reports.form_input import LANGUAGES, row_indices
 from ipgraph.reports.form_model import Choice, FormModel, Part
 from ipgraph.reports.form_view import EXTRA_OBSERVATION_ROWS, default_values
 
@@ -259,7 +259,7 @@ def _write_duties(
     statuses = _list_validation(sheet, lists["status"], "Tình trạng / Status")
     labels = {str(choice.value): choice.label.vi for choice in (status.choices if status else ())}
     row = 2
-    for index in _indices(values, "duty"):
+    for index in row_indices(values, "duty"):
         duty = model.duty(URIRef(values.get(f"duty.{index}.duty", "")))
         if duty is None:
             continue
@@ -307,7 +307,7 @@ def _write_indicators(sheet: Worksheet, model: FormModel, values: Mapping[str, s
     )
     sheet.add_data_validation(numbers)
     labels = {str(choice.value): choice.label.vi for spec in specs.values() for choice in spec.choices}
-    indices = _indices(values, "obs")
+    indices = row_indices(values, "obs")
     rows = [*indices, *range(max(indices, default=0) + 1, max(indices, default=0) + 1 + EXTRA_OBSERVATION_ROWS * 5)]
     for row, index in enumerate(rows, start=2):
         for number, column in enumerate(OBSERVATION_COLUMNS, start=1):
@@ -321,12 +321,3 @@ def _write_indicators(sheet: Worksheet, model: FormModel, values: Mapping[str, s
                 drop_downs[column].add(cell)
             elif column == "obsValue":
                 numbers.add(cell)
-
-
-def _indices(values: Mapping[str, str], part: str) -> list[int]:
-    found = set()
-    for name in values:
-        pieces = name.split(".")
-        if len(pieces) >= 3 and pieces[0] == part and pieces[1].isdigit():
-            found.add(int(pieces[1]))
-    return sorted(found)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from openpyxl import load_workbook
@@ -233,12 +232,3 @@ def _read_indicators(
             text = texts[number]
             values[name] = _choice_value(spec, text) if spec is not None and spec.choices and text else text
             cells[name] = f"{INDICATORS}!{'ABCDEFG'[number]}{row}"
-
-
-def _indices(values: Mapping[str, str], part: str) -> list[int]:
-    found = set()
-    for name in values:
-        pieces = name.split(".")
-        if len(pieces) >= 3 and pieces[0] == part and pieces[1].isdigit():
-            found.add(int(pieces[1]))
-    return sorted(found)
