@@ -24,7 +24,7 @@ from ipgraph.errors import NotFoundError
 from ipgraph.progress import CachedProgress, DataSource, TargetProgress, YearFigure, cached_progress
 from ipgraph.progress.charts import format_number, share_bar, target_text, year_chart
 from ipgraph.publish.freshness import StoreState, is_not_modified
-from ipgraph.publish.i18n import Language
+from ipgraph.publish.i18n import Language, message
 from ipgraph.publish.locations import link_target
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.store.base import Store
@@ -33,94 +33,11 @@ from ipgraph.vocab import IPR
 router = APIRouter(tags=["progress"])
 
 #: The dashboard's own wording, vi and en.
-DASHBOARD_TEXT: dict[str, dict[Language, str]] = {
-    "title": {"vi": "Tiến độ thực hiện các mục tiêu của Kế hoạch", "en": "Progress against the plan's targets"},
-    "intro": {
-        "vi": "Số liệu tổng hợp từ phiên bản hiện hành của các báo cáo hằng năm đã nộp (mục VI của Kế hoạch), "
-        "so với các mục tiêu cụ thể của mục II.2.",
-        "en": "Figures from the current versions of the annual reports submitted so far (section VI of the plan), "
-        "against the specific targets of section II.2.",
-    },
-    "source_submissions": {"vi": "Báo cáo đã nộp", "en": "Submitted reports"},
-    "source_examples": {"vi": "Báo cáo mẫu", "en": "Example reports"},
-    "showing": {"vi": "Đang xem", "en": "Showing"},
-    "examples_note": {
-        "vi": "Đây là số liệu của các báo cáo mẫu, không phải báo cáo thật.",
-        "en": "These figures come from the example reports, not from real submissions.",
-    },
-    "by_year": {"vi": "Mục tiêu đến năm", "en": "Targets for"},
-    "target": {"vi": "Mục tiêu", "en": "Target"},
-    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
-    "latest": {"vi": "Số liệu mới nhất", "en": "Latest figure"},
-    "share": {"vi": "Tỷ lệ đạt được", "en": "Share reached"},
-    "average_growth": {"vi": "Mức tăng bình quân", "en": "Average growth"},
-    "year": {"vi": "Năm", "en": "Year"},
-    "value": {"vi": "Số liệu của năm", "en": "Figure for the year"},
-    "organisations": {"vi": "Số đơn vị báo cáo", "en": "Organisations reporting"},
-    "to_date": {"vi": "Tính đến năm", "en": "To date"},
-    "growth": {"vi": "Tăng so với năm trước (%)", "en": "Growth on the year before (%)"},
-    "share_column": {"vi": "Đạt (%)", "en": "Reached (%)"},
-    "no_reports": {"vi": "Chưa có báo cáo nào về mục tiêu này.", "en": "Nothing reported for this target yet."},
-    "no_figure": {
-        "vi": "Kế hoạch không nêu con số cho mục tiêu này.",
-        "en": "The plan gives no figure for this target.",
-    },
-    "per_year": {"vi": "mỗi năm", "en": "per year"},
-    "unit": {"vi": "Đơn vị tính", "en": "Unit"},
-    "in_year": {"vi": "năm", "en": "in"},
-    "organisations_short": {"vi": "số đơn vị báo cáo", "en": "organisations reporting"},
-    "share_growth": {"vi": "So với mức thấp của khoảng", "en": "Against the band's lower bound"},
-    "chart_title": {"vi": "Số liệu theo năm so với mục tiêu", "en": "Figures by year against the target"},
-    "growth_chart_title": {
-        "vi": "Tốc độ tăng số đơn theo năm so với khoảng mục tiêu",
-        "en": "Growth of applications by year against the target band",
-    },
-    "status_reached": {"vi": "Đã đạt", "en": "Reached"},
-    "status_in-progress": {"vi": "Đang thực hiện", "en": "In progress"},
-    "status_within": {"vi": "Trong khoảng mục tiêu", "en": "Within the target band"},
-    "status_below": {"vi": "Thấp hơn mục tiêu", "en": "Below the target band"},
-    "status_above": {"vi": "Cao hơn mục tiêu", "en": "Above the target band"},
-    "status_no-data": {"vi": "Chưa có số liệu", "en": "No figures yet"},
-    "status_qualitative": {"vi": "Mục tiêu định tính", "en": "Qualitative target"},
-    "kind_additive": {"vi": "cộng dồn các năm", "en": "summed over the years"},
-    "kind_cumulative": {
-        "vi": "lũy kế, giá trị mới nhất của mỗi đơn vị",
-        "en": "running total, each organisation's latest",
-    },
-    "kind_percentage": {"vi": "bình quân các đơn vị", "en": "average over the organisations"},
-    "kind_growth": {"vi": "bình quân tốc độ tăng hằng năm", "en": "average yearly growth"},
-    "json": {"vi": "Dữ liệu JSON", "en": "JSON data"},
-    "method_title": {"vi": "Cách tính số liệu", "en": "How the figures are computed"},
-    "method_versions": {
-        "vi": "Chỉ tính phiên bản hiện hành của mỗi báo cáo (một đơn vị, một năm); phiên bản đã được thay thế không "
-        "được tính. Báo cáo mẫu chỉ hiển thị khi chọn, không bao giờ cộng với báo cáo thật.",
-        "en": "Only the current version of each report (one organisation, one year) counts; superseded versions do "
-        "not. Example reports are shown only when chosen, never added to real ones.",
-    },
-    "method_totals": {
-        "vi": "Với mỗi đơn vị và mỗi năm, số liệu không chia theo loại đối tượng là số tổng; nếu không có số tổng "
-        "thì cộng các số liệu chi tiết.",
-        "en": "For each organisation and year, a figure not broken down by IP category is the total; without one, "
-        "the broken-down figures are added up.",
-    },
-    "method_kinds": {
-        "vi": "Chỉ tiêu đếm theo năm được cộng qua các đơn vị và cộng dồn qua các năm; chỉ tiêu lũy kế lấy giá trị "
-        "mới nhất của mỗi đơn vị; chỉ tiêu tỷ lệ lấy bình quân (không trọng số) giá trị mới nhất của các đơn vị "
-        "mà mục tiêu nêu tên; tốc độ tăng số đơn so sánh từng năm với năm trước trên các đơn vị có báo cáo cả hai "
-        "năm, và mức tăng bình quân là trung bình cộng các năm trong giai đoạn.",
-        "en": "Yearly counts are added over organisations and run up over the years; cumulative counts take each "
-        "organisation's latest value; shares average (unweighted) the latest values of the organisations the "
-        "target names; growth of applications compares each year with the year before over the organisations "
-        "that reported both years, and the average growth is the mean of the years in the period.",
-    },
-    "canned_query": {"vi": "Truy vấn SPARQL (CQ20)", "en": "SPARQL query (CQ20)"},
-}
 
 
 def dashboard_text(key: str, lang: Language) -> str:
     """The dashboard's wording for ``key`` (the key itself when missing, so a gap shows)."""
-    entry = DASHBOARD_TEXT.get(key)
-    return entry[lang] if entry else key
+    return message(f"dashboard_{key}", lang)
 
 
 @router.get("/progress", response_model=None)

@@ -21,6 +21,7 @@ from ipgraph.api.report_access import authenticate, run_limited
 from ipgraph.api.report_views import expand_name, form_model, local_time, page_text
 from ipgraph.errors import InputError, IpgraphError, PermissionDeniedError, ReportRejectedError, WorkbookError
 from ipgraph.formats import FORM_MEDIA_TYPE, MULTIPART_FORM_MEDIA_TYPE, format_for_path, parse_media_type
+from ipgraph.publish.i18n import Language, message
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.reports.form_input import values_to_graph
 from ipgraph.reports.form_model import FormModel
@@ -150,7 +151,7 @@ def workbook_template(request: Request, organisation: str, year: int) -> Respons
 
 
 async def _open_with_token(
-    request: Request, tokens: TokenRegistry, form: FormInput, model: FormModel, lang: str
+    request: Request, tokens: TokenRegistry, form: FormInput, model: FormModel, lang: Language
 ) -> Response:
     """The first step by token instead of by name: the organisation is the one the token was issued to."""
     context = _form_context(form, lang, model)
@@ -184,7 +185,7 @@ def _fields_context(
     organisation: URIRef,
     year: int,
     values: dict[str, str],
-    lang: str,
+    lang: Language,
     notes: dict[str, list[tuple[str, str]]],
 ) -> dict[str, Any]:
     return {
@@ -205,39 +206,24 @@ def receipt_view(model: FormModel, receipt: dict[str, Any], lang: str) -> dict[s
     }
 
 
-def _error_text(error: Exception, lang: str) -> str:
+def _error_text(error: Exception, lang: Language) -> str:
     """An error for the page, in its language: known kinds get a sentence of their own, the rest keep their
     details (line and column of a syntax error) after it."""
     from ipgraph.errors import AuthenticationError, RdfSyntaxError
 
     detail = str(error)
     if isinstance(error, AuthenticationError):
-        return {
-            "vi": "Mã truy cập không đúng (không có trong hệ thống) hoặc đã bị thu hồi.",
-            "en": "The token is unknown or has been revoked.",
-        }[lang]
+        return message("report_error_token_unknown", lang)
     if isinstance(error, PermissionDeniedError):
-        return {
-            "vi": "Mã truy cập này không được nộp báo cáo của đơn vị khác, hoặc hệ thống chỉ cho đọc.",
-            "en": "This token cannot submit another organisation's report, or the service is read-only.",
-        }[lang]
+        return message("report_error_token_denied", lang)
     if isinstance(error, RdfSyntaxError):
-        where = (
-            f" (dòng {error.line}, cột {error.column})"
-            if lang == "vi"
-            else f" (line {error.line}, column {error.column})"
-        )
-        lead = {"vi": "Tệp RDF có lỗi cú pháp", "en": "The RDF file has a syntax error"}[lang]
+        where = message("report_error_where", lang).format(line=error.line, column=error.column)
+        lead = message("report_error_rdf_syntax", lang)
         return lead + (where if error.line else "") + (": " + detail if lang == "en" else "")
     if isinstance(error, InputError) and detail.startswith("the report describes"):
-        return {
-            "vi": "Báo cáo có phát biểu về tài nguyên của Kế hoạch (nhiệm vụ, cơ quan, bộ mã). Báo cáo chỉ được "
-            "đặt tên cho chính nó và các phần của nó; hãy xóa các phát biểu đó.",
-            "en": "The report makes statements about the plan's own resources (duties, organisations, code lists). "
-            "A report may name only itself and its parts; remove those statements.",
-        }[lang]
+        return message("report_error_plan_statements", lang)
     if isinstance(error, InputError) and lang == "vi":
-        return "Không đọc được dữ liệu gửi lên. Hãy chọn tệp, dán nội dung hoặc điền biểu mẫu."
+        return message("report_error_unreadable", lang)
     return detail
 
 
@@ -338,7 +324,7 @@ def parse_form(content_type: str | None, body: bytes) -> FormInput:
     )
 
 
-def _form_context(form: FormInput, lang: str, model: FormModel) -> dict[str, Any]:
+def _form_context(form: FormInput, lang: Language, model: FormModel) -> dict[str, Any]:
     return {
         "txt": page_text(lang),
         "formats": [(offer.media_type, offer.name) for offer in REPORT_FORMATS],

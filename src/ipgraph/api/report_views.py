@@ -1,5 +1,5 @@
 """Report pages shared by the report routers: a validation outcome, the list of stored versions, one version, a
-version as a workbook, and the pages' own vi/en words."""
+version as a workbook, and the pages' words."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ipgraph.publish.i18n import Language, messages
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.reports.form_input import graph_to_values, values_to_graph
 from ipgraph.reports.form_model import FormModel, load_form_model
@@ -133,74 +134,6 @@ def local_time(moment: str | None) -> str:
     return parsed.strftime("%d/%m/%Y %H:%M:%S") + " (UTC+7)"
 
 
-#: The page's own words (the site-wide ones come from :mod:`ipgraph.publish.i18n`).
-PAGE_TEXT: dict[str, dict[str, str]] = {
-    "title": {"vi": "Nộp báo cáo năm", "en": "Submit an annual report"},
-    "intro": {
-        "vi": "Chọn đơn vị và năm, điền biểu mẫu (hoặc tải mẫu Excel, điền rồi gửi lại), bấm Xem trước để kiểm tra. "
-        "Báo cáo chỉ được lưu khi bấm Nộp báo cáo với mã truy cập của đơn vị.",
-        "en": "Choose the organisation and year, fill in the form (or download the Excel template, fill it and send "
-        "it back), then press Preview to check it. The report is stored only when you press Submit with your "
-        "organisation's token.",
-    },
-    "file": {"vi": "Tệp báo cáo", "en": "Report file"},
-    "text": {"vi": "Hoặc dán nội dung", "en": "Or paste its text"},
-    "format": {"vi": "Định dạng", "en": "Format"},
-    "format_from_file": {"vi": "Theo phần mở rộng của tệp", "en": "From the file's extension"},
-    "token": {"vi": "Mã truy cập của đơn vị (chỉ cần khi nộp)", "en": "Organisation token (needed to submit)"},
-    "preview": {"vi": "Xem trước", "en": "Preview"},
-    "submit": {"vi": "Nộp báo cáo", "en": "Submit"},
-    "conforms": {
-        "vi": "Báo cáo hợp lệ. Nhập mã truy cập của đơn vị ở cuối trang và bấm Nộp báo cáo.",
-        "en": "The report conforms. Enter your organisation's token at the end of the page and press Submit.",
-    },
-    "not_conforms": {
-        "vi": "Báo cáo chưa hợp lệ; hãy sửa các lỗi dưới đây.",
-        "en": "The report does not conform; fix the problems below.",
-    },
-    "rejected": {
-        "vi": "Báo cáo không được lưu vì chưa hợp lệ.",
-        "en": "The report was not stored: it does not conform.",
-    },
-    "stored": {"vi": "Đã nhận và lưu báo cáo.", "en": "The report has been received and stored."},
-    "error": {"vi": "Không xử lý được yêu cầu", "en": "The request could not be handled"},
-    "receipt": {"vi": "Biên nhận", "en": "Receipt"},
-    "version": {"vi": "Phiên bản", "en": "Version"},
-    "received_at": {"vi": "Thời điểm nhận", "en": "Received at"},
-    "content_hash": {"vi": "Mã băm SHA-256 của tệp", "en": "SHA-256 of the document"},
-    "outcome_title": {"vi": "Kết quả kiểm tra báo cáo", "en": "Report validation result"},
-    "report_version": {"vi": "Báo cáo đã lưu", "en": "Stored report"},
-    "current": {"vi": "Phiên bản hiện hành", "en": "Current version"},
-    "superseded_at": {"vi": "Bị thay thế lúc", "en": "Superseded at"},
-    "versions": {"vi": "Các phiên bản", "en": "Versions"},
-    "download": {"vi": "Tải về", "en": "Download"},
-    "stored_reports": {"vi": "Các báo cáo đã nhận", "en": "Reports received"},
-    "organisation": {"vi": "Đơn vị", "en": "Organisation"},
-    "year": {"vi": "Năm", "en": "Year"},
-    "no_reports": {"vi": "Chưa có báo cáo nào.", "en": "No report has been received yet."},
-    "choose": {"vi": "1. Chọn đơn vị và năm báo cáo", "en": "1. Choose the organisation and the year"},
-    "open_form": {"vi": "Mở biểu mẫu", "en": "Open the form"},
-    "by_token": {"vi": "Hoặc mở theo mã truy cập của đơn vị", "en": "Or open it with your organisation's token"},
-    "fill": {"vi": "2. Điền báo cáo", "en": "2. Fill in the report"},
-    "required_note": {"vi": "Dấu * là trường bắt buộc.", "en": "Fields marked * are required."},
-    "template": {"vi": "Tải mẫu Excel (.xlsx) của đơn vị", "en": "Download the Excel template (.xlsx)"},
-    "other_ways": {
-        "vi": "Hoặc gửi tệp: sổ tính Excel đã điền, hoặc tệp RDF",
-        "en": "Or send a file: a filled Excel workbook, or an RDF file",
-    },
-    "lead": {"vi": "Chủ trì", "en": "Lead"},
-    "partner": {"vi": "Phối hợp (không bắt buộc)", "en": "Partner (optional)"},
-    "choose_value": {"vi": "— chọn —", "en": "— choose —"},
-    "indicator_extra": {"vi": "Thêm số liệu", "en": "Another figure"},
-    "view_stored": {"vi": "Xem báo cáo đã lưu", "en": "See the stored report"},
-    "download_rdf": {"vi": "Tải bản RDF (Turtle)", "en": "Download as RDF (Turtle)"},
-    "download_xlsx": {"vi": "Tải bản Excel", "en": "Download as Excel"},
-    "warnings": {"vi": "Cảnh báo", "en": "Warnings"},
-    "contents": {"vi": "Nội dung báo cáo", "en": "What the report says"},
-    "date_placeholder": {"vi": "ngày/tháng/năm, ví dụ 05/10/2025", "en": "day/month/year, e.g. 05/10/2025"},
-}
-
-
-def page_text(lang: str) -> dict[str, str]:
-    """The page's words in ``lang``."""
-    return {key: texts[lang] for key, texts in PAGE_TEXT.items()}
+def page_text(lang: Language) -> dict[str, str]:
+    """The report pages' words in ``lang`` (from the one catalogue, keys without their ``report_`` prefix)."""
+    return messages("report_", lang)

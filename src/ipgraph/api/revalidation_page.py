@@ -13,33 +13,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
+from ipgraph.publish.i18n import messages
 from ipgraph.publish.rendering import render_page, request_language
 from ipgraph.reports.revalidation_record import load_record
 from ipgraph.settings import Settings
 
 router = APIRouter(tags=["reports"])
 
-PAGE_TEXT: dict[str, dict[str, str]] = {
-    "title": {"vi": "Kiểm tra lại các báo cáo đã lưu", "en": "Stored reports checked again"},
-    "intro": {
-        "vi": "Khi bộ ràng buộc hoặc Kế hoạch thay đổi, quản trị viên kiểm tra lại mọi phiên bản báo cáo đã lưu.",
-        "en": "When the shapes or the plan change, an administrator checks every stored report version again.",
-    },
-    "none_yet": {"vi": "Chưa có lần kiểm tra lại nào.", "en": "No re-validation has been run yet."},
-    "summary": {
-        "vi": "Lần gần nhất: {finished_at} (UTC), {versions} phiên bản, {checks} ràng buộc, {seconds} giây.",
-        "en": "Latest run: {finished_at} (UTC), {versions} versions, {checks} constraints, {seconds} s.",
-    },
-    "no_longer_conforming": {"vi": "Không còn hợp lệ", "en": "No longer conform"},
-    "still_not_conforming": {"vi": "Vẫn chưa hợp lệ", "en": "Still do not conform"},
-    "now_conforming": {"vi": "Nay đã hợp lệ", "en": "Now conform"},
-    "all_conform": {"vi": "Mọi phiên bản đã lưu đều hợp lệ.", "en": "Every stored version conforms."},
-    "version": {"vi": "phiên bản", "en": "version"},
-    "current": {"vi": "hiện hành", "en": "current"},
-    "violation": {"vi": "Vi phạm", "en": "Violation"},
-    "warning": {"vi": "Cảnh báo", "en": "Warning"},
-    "info": {"vi": "Thông tin", "en": "Information"},
-}
 
 SECTIONS = ("no_longer_conforming", "still_not_conforming", "now_conforming")
 
@@ -52,7 +32,7 @@ def revalidation_page(request: Request, format: str | None = None) -> Response:
     if format == "json" or (format is None and _prefers_json(request.headers.get("accept", ""))):
         return JSONResponse(record or {}, headers={"Vary": "Accept"})
     lang = request_language(request)
-    text = {key: words[lang] for key, words in PAGE_TEXT.items()}
+    text = messages("revalidation_", lang)
     context: dict[str, Any] = {"txt": text, "record": record, "sections": SECTIONS, "summary": ""}
     if record is not None:
         context["summary"] = text["summary"].format(**record)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ipgraph.cli import EXIT_NEGATIVE, EXIT_OK
+from ipgraph.publish.i18n import Language, messages
 from ipgraph.settings import Settings
 
 
@@ -57,27 +58,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_NEGATIVE if record["not_conforming"] else EXIT_OK
 
 
-_WORDS = {
-    "en": {
-        "summary": "{versions} stored versions checked against {checks} constraints in {seconds:.1f} s",
-        "no_longer": "No longer conform",
-        "still": "Still do not conform",
-        "now": "Now conform",
-        "none": "every stored version conforms",
-    },
-    "vi": {
-        "summary": "Đã kiểm tra {versions} phiên bản đã lưu theo {checks} ràng buộc trong {seconds:.1f} giây",
-        "no_longer": "Không còn hợp lệ",
-        "still": "Vẫn chưa hợp lệ",
-        "now": "Nay đã hợp lệ",
-        "none": "mọi phiên bản đã lưu đều hợp lệ",
-    },
-}
-
-
-def format_text(record: dict[str, Any], lang: str = "en") -> str:
+def format_text(record: dict[str, Any], lang: Language = "en") -> str:
     """The record as readable lines: a summary, then each group of versions with their issues."""
-    words = _WORDS[lang]
+    words = messages("revalidation_cli_", lang)
     lines = [words["summary"].format(**record)]
     for key, title in (
         ("no_longer_conforming", words["no_longer"]),

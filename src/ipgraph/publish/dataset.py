@@ -18,6 +18,7 @@ from ipgraph.formats import Format
 from ipgraph.publish.describe import bind_prefixes
 from ipgraph.publish.dumps import DUMP_FORMATS, WHOLE_DATASET, dump_name, dump_url
 from ipgraph.publish.freshness import StoreState
+from ipgraph.publish.i18n import LANGUAGES, message
 from ipgraph.store.base import Store
 from ipgraph.vocab import CANONICAL_BASE, DCAT, PREFIXES, SD, VOID
 
@@ -29,23 +30,6 @@ GZIP = URIRef(IANA_MEDIA_TYPES + "application/gzip")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 WELL_KNOWN_PATH = "/.well-known/void"
 
-TITLE = {
-    "vi": "ipgraph: Kế hoạch 160/KH-UBND của tỉnh Thái Bình về sở hữu trí tuệ dưới dạng đồ thị tri thức",
-    "en": "ipgraph: Thái Bình province's intellectual property Plan 160/KH-UBND as a knowledge graph",
-}
-DESCRIPTION = {
-    "vi": "Toàn văn Kế hoạch số 160/KH-UBND ngày 23/11/2021 của Ủy ban nhân dân tỉnh Thái Bình (tiếng Việt nguyên "
-    "văn và bản dịch tiếng Anh), các mục tiêu, nhiệm vụ, cơ quan chủ trì và phối hợp, loại hình sở hữu trí tuệ, "
-    "thay đổi tổ chức từ năm 2025 và báo cáo hằng năm của các cơ quan, cùng bản thể học và ràng buộc SHACL.",
-    "en": "The whole of Plan No. 160/KH-UBND of 23/11/2021 by the People's Committee of Thái Bình province "
-    "(verbatim Vietnamese and an English translation), its targets, tasks, lead and coordinating organisations, "
-    "IP categories, organisational changes since 2025 and the agencies' annual reports, with the ontology and "
-    "SHACL shapes.",
-}
-KEYWORDS = {
-    "vi": ("sở hữu trí tuệ", "Thái Bình", "kế hoạch", "tài sản trí tuệ"),
-    "en": ("intellectual property", "Thái Bình", "plan", "IP assets"),
-}
 PUBLISHER_NAME = "ipgraph project"
 
 _DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -129,10 +113,10 @@ def describe_dataset(store: Store, state: StoreState, links: DatasetLinks) -> Gr
     modified = _modified(state)
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, RDF.type, DCAT.Dataset))
-    for lang in ("vi", "en"):
-        graph.add((dataset, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
-        graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
-        for keyword in KEYWORDS[lang]:
+    for lang in LANGUAGES:
+        graph.add((dataset, DCTERMS.title, Literal(message("dataset_title", lang), lang=lang)))
+        graph.add((dataset, DCTERMS.description, Literal(message("dataset_description", lang), lang=lang)))
+        for keyword in message("dataset_keywords", lang).split("; "):
             graph.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
     graph.add((dataset, DCTERMS.license, LICENCE))
     graph.add((dataset, DCTERMS.publisher, links.publisher))
@@ -223,8 +207,8 @@ def _add_publisher(graph: Graph, links: DatasetLinks) -> None:
 def _add_catalogue(graph: Graph, links: DatasetLinks) -> None:
     catalogue, service = links.catalogue, links.service
     graph.add((catalogue, RDF.type, DCAT.Catalog))
-    for lang in ("vi", "en"):
-        graph.add((catalogue, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
+    for lang in LANGUAGES:
+        graph.add((catalogue, DCTERMS.title, Literal(message("dataset_title", lang), lang=lang)))
     graph.add((catalogue, DCTERMS.publisher, links.publisher))
     graph.add((catalogue, DCTERMS.license, LICENCE))
     graph.add((catalogue, DCAT.dataset, links.dataset))

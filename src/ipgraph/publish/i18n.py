@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ipgraph.publish.wording.dataset import DATASET_WORDING
+from ipgraph.publish.wording.progress import PROGRESS_WORDING
+from ipgraph.publish.wording.reports import REPORT_WORDING
+from ipgraph.publish.wording.revalidation import REVALIDATION_WORDING
+
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
 DEFAULT_LANGUAGE: Language = "vi"
 LANGUAGE_COOKIE = "lang"
 
-MESSAGES: dict[str, dict[Language, str]] = {
+SITE_WORDING: dict[str, dict[Language, str]] = {
     "site_name": {"vi": "ipgraph — Kế hoạch 160/KH-UBND", "en": "ipgraph — Plan 160/KH-UBND"},
     "home": {"vi": "Trang chủ", "en": "Home"},
     "search": {"vi": "Tìm kiếm", "en": "Search"},
@@ -201,10 +206,32 @@ MESSAGES: dict[str, dict[Language, str]] = {
 }
 
 
+def _assemble(*families: dict[str, dict[Language, str]]) -> dict[str, dict[Language, str]]:
+    """One catalogue from the page families; a key claimed twice is a mistake, so it stops the import."""
+    catalogue: dict[str, dict[Language, str]] = {}
+    for family in families:
+        clash = catalogue.keys() & family.keys()
+        if clash:
+            raise ValueError(f"wording keys defined twice: {sorted(clash)}")
+        catalogue.update(family)
+    return catalogue
+
+
+#: Every interface text, by key, in both languages: the site's own and each page family's.
+MESSAGES: dict[str, dict[Language, str]] = _assemble(
+    SITE_WORDING, PROGRESS_WORDING, REPORT_WORDING, REVALIDATION_WORDING, DATASET_WORDING
+)
+
+
 def message(key: str, lang: Language) -> str:
     """The interface text ``key`` in ``lang`` (the key itself when missing, so a gap shows, not crashes)."""
     entry = MESSAGES.get(key)
     return entry[lang] if entry else key
+
+
+def messages(prefix: str, lang: Language) -> dict[str, str]:
+    """Every text whose key starts with ``prefix``, in ``lang``, keyed without the prefix (for a page's template)."""
+    return {key.removeprefix(prefix): entry[lang] for key, entry in MESSAGES.items() if key.startswith(prefix)}
 
 
 def parse_language(value: str | None) -> Language | None:

@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from ipgraph.publish.i18n import Language, message
 from ipgraph.reports.form_input import LANGUAGES, Locator, row_indices
 from ipgraph.reports.form_model import FieldSpec, FormModel, Part
 from ipgraph.reports.issues import Issue
 from ipgraph.reports.messages import Namer
 
-#: How a duty row says whether the organisation leads it (a statement is required) or takes part in it as a partner
-#: or a requested body (optional).
-ROLES = {"vi": ("Chủ trì — bắt buộc", "Phối hợp — không bắt buộc"), "en": ("Lead — required", "Taking part — optional")}
 #: Rows left empty under the indicators, for figures broken down by category or level.
 EXTRA_OBSERVATION_ROWS = 3
 
@@ -73,7 +71,7 @@ def sections(
     model: FormModel,
     organisation: URIRef,
     values: Mapping[str, str],
-    lang: str,
+    lang: Language,
     notes: Mapping[str, list[tuple[str, str]]] | None = None,
 ) -> list[Section]:
     """The page's sections for ``values`` (fresh or as entered), each input with its findings."""
@@ -108,7 +106,7 @@ def sections(
                 subtitle=duty.words.get(lang),
                 hidden=((f"duty.{index}.duty", str(duty.iri)),),
                 inputs=tuple(inputs),
-                role=ROLES[lang][0 if leads else 1],
+                role=message("report_role_lead" if leads else "report_role_partner", lang),
             )
         )
     observation_group = next((spec.group for spec in model.fields("observation") if spec.group), None)
@@ -150,7 +148,7 @@ def _inputs(
     spec: FieldSpec,
     name: str,
     values: Mapping[str, str],
-    lang: str,
+    lang: Language,
     notes: Mapping[str, list[tuple[str, str]]],
     *,
     required: bool | None = None,
@@ -160,12 +158,11 @@ def _inputs(
     marked = label + (" *" if needed else "")
     if spec.kind != "text":
         return (Input(name, spec, marked, help_text, values.get(name, ""), notes=tuple(notes.get(name, ()))),)
-    language_names = {"vi": {"vi": "tiếng Việt", "en": "tiếng Anh"}, "en": {"vi": "Vietnamese", "en": "English"}}
     return tuple(
         Input(
             f"{name}.{code}",
             spec,
-            f"{marked if code == 'vi' else label} ({language_names[lang][code]})",
+            f"{marked if code == 'vi' else label} ({message('report_in_' + code, lang)})",
             help_text if code == "vi" else "",
             values.get(f"{name}.{code}", ""),
             lang=code,
@@ -200,6 +197,6 @@ def notes_by_field(issues: tuple[Issue, ...], locator: Locator, namer: Namer) ->
     for issue in issues:
         name = locator.find(issue.focus, issue.path, issue.value)
         if name is not None:
-            message = namer.message(issue.message_vi if namer.lang == "vi" else issue.message_en)
-            notes.setdefault(name, []).append((issue.severity, message))
+            said = namer.message(issue.message_vi if namer.lang == "vi" else issue.message_en)
+            notes.setdefault(name, []).append((issue.severity, said))
     return notes

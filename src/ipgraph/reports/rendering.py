@@ -16,33 +16,17 @@ import io
 from collections.abc import Iterable
 from dataclasses import asdict
 from html import escape
-from typing import Any, Literal
+from typing import Any
 
 from ipgraph.formats import GRAPH_FORMATS, Format
+from ipgraph.publish.i18n import Language, message, messages
 from ipgraph.reports.issues import Issue, compact
 from ipgraph.reports.messages import Locate, Namer
 from ipgraph.reports.validation import ValidationOutcome
 from ipgraph.spreadsheet_cells import spreadsheet_safe
 from ipgraph.vocab import PREFIXES
 
-Language = Literal["vi", "en"]
 CSV_COLUMNS: tuple[str, ...] = ("severity", "message_vi", "message_en", "focus", "path", "value", "shape")
-
-_TEXT: dict[str, dict[Language, str]] = {
-    "title": {"vi": "Kết quả kiểm tra báo cáo", "en": "Report validation result"},
-    "conforms": {"vi": "Báo cáo hợp lệ", "en": "The report conforms"},
-    "not_conforms": {"vi": "Báo cáo không hợp lệ", "en": "The report does not conform"},
-    "violation": {"vi": "Lỗi", "en": "Violations"},
-    "warning": {"vi": "Cảnh báo", "en": "Warnings"},
-    "info": {"vi": "Thông tin", "en": "Notes"},
-    "organisation": {"vi": "Đơn vị báo cáo", "en": "Reporting organisation"},
-    "year": {"vi": "Năm báo cáo", "en": "Reporting year"},
-    "shapes_version": {"vi": "Phiên bản ràng buộc", "en": "Shapes version"},
-    "none": {"vi": "Không có vấn đề nào.", "en": "No problems found."},
-    "field": {"vi": "Trường", "en": "Field"},
-    "value": {"vi": "Giá trị", "en": "Value"},
-    "where": {"vi": "Vị trí", "en": "Where"},
-}
 
 
 def outcome_to_json(outcome: ValidationOutcome) -> dict[str, Any]:
@@ -92,7 +76,7 @@ def outcome_to_html(
     shown by name and the shapes' hash is left out; ``locate`` says where each value is (a form field, a cell,
     a line). Without them the fragment shows the compact identifiers, as before.
     """
-    text = {key: value[lang] for key, value in _TEXT.items()}
+    text = messages("outcome_", lang)
     verdict = text["conforms"] if outcome.conforms else text["not_conforms"]
     organisation = compact(outcome.organisation) or "—"
     if namer is not None:
@@ -118,20 +102,11 @@ def outcome_to_html(
             continue
         parts.append(f'<h3 class="{severity}">{escape(count_text(severity, len(chosen), lang))}</h3>')
         parts.append(f'<ol class="issues {severity}">')
-        for message, group in _grouped(chosen, lang, namer):
-            parts.append(_html_group(message, group, text, lang, namer, locate))
+        for said, group in _grouped(chosen, lang, namer):
+            parts.append(_html_group(said, group, text, lang, namer, locate))
         parts.append("</ol>")
     parts.append("</section>")
     return "\n".join(parts)
-
-
-#: Counted nouns: Vietnamese has no plural form; English has one and many.
-_COUNTED: dict[str, dict[Language, tuple[str, str]]] = {
-    "violation": {"vi": ("lỗi", "lỗi"), "en": ("violation", "violations")},
-    "warning": {"vi": ("cảnh báo", "cảnh báo"), "en": ("warning", "warnings")},
-    "info": {"vi": ("ghi chú", "ghi chú"), "en": ("note", "notes")},
-    "occurrence": {"vi": ("lần", "lần"), "en": ("occurrence", "occurrences")},
-}
 
 
 def count_text(noun: str, count: int, lang: Language) -> str:
@@ -140,8 +115,8 @@ def count_text(noun: str, count: int, lang: Language) -> str:
     >>> count_text("warning", 1, "en"), count_text("warning", 3, "en"), count_text("warning", 3, "vi")
     ('1 warning', '3 warnings', '3 cảnh báo')
     """
-    one, many = _COUNTED[noun][lang]
-    return f"{count} {one if count == 1 else many}"
+    form = "one" if count == 1 else "many"
+    return f"{count} {message(f'count_{noun}_{form}', lang)}"
 
 
 def _grouped(issues: Iterable[Issue], lang: Language, namer: Namer | None) -> list[tuple[str, list[Issue]]]:
