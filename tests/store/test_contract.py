@@ -207,6 +207,43 @@ def test_write_replaces_or_extends_graphs_atomically_and_keeps_blank_nodes(peopl
     assert people.triple_count(G2) == 3
 
 
+def test_replace_graph_holds_exactly_the_new_triples_and_keeps_blank_nodes_and_odd_literals(people: Store) -> None:
+    address = BNode()
+    replacement = Graph()
+    replacement.add((ALICE, URIRef(EX + "address"), address))
+    replacement.add((address, URIRef(EX + "city"), Literal('Thái "Bình"\r\nline\u2028end\\')))
+    people.replace_graph(G1, replacement)
+    assert people.triple_count(G1) == 2
+    rows = people.select(f"SELECT ?city WHERE {{ <{ALICE}> <{EX}address> ?a . ?a <{EX}city> ?city }}")
+    assert rows == [{"city": Literal('Thái "Bình"\r\nline\u2028end\\')}]
+    assert people.triple_count(G2) == 2
+
+
+def test_replace_graph_with_nothing_empties_it(people: Store) -> None:
+    people.replace_graph(G1, Graph())
+    assert people.triple_count(G1) == 0
+    assert people.graph_names() == [G2]
+
+
+def test_add_to_graph_merges_and_create_graph_keeps_what_is_there(people: Store) -> None:
+    extra = Graph()
+    extra.add((CAROL, KNOWS, ALICE))
+    people.add_to_graph(G2, extra)
+    people.add_to_graph(G3, extra)
+    people.create_graph(G2)
+    people.add_to_graph(G1, Graph())
+    assert (people.triple_count(G1), people.triple_count(G2), people.triple_count(G3)) == (7, 3, 1)
+    assert (CAROL, KNOWS, ALICE) in people.read_graph(G2)
+
+
+def test_a_graph_write_whose_iri_would_break_the_update_is_refused_and_changes_nothing(people: Store) -> None:
+    data = Graph()
+    data.add((URIRef(EX + "a> } ; DROP ALL ; INSERT DATA { <x"), NAME, Literal("x")))
+    with pytest.raises(InputError, match="IRI"):
+        people.replace_graph(G1, data)
+    assert people.triple_count(G1) == 7
+
+
 def test_read_graph_copies_one_graph(people: Store) -> None:
     graph = people.read_graph(G2)
     assert graph.identifier == G2

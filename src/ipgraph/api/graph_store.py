@@ -6,7 +6,8 @@ that direct form and answers 201 with its ``Location`` (§5.5). GET and HEAD neg
 PUT replaces (201 when the graph is new, 204 otherwise, §5.4); POST merges (§5.5), also from
 ``multipart/form-data``; DELETE drops (204, or 404 for a missing graph, §5.6). Bodies are read within
 ``max_body_bytes`` and parsed by :mod:`ipgraph.rdf_input` in their declared format; each write reaches the store
-as one atomic ``store.write`` (or one update for the default graph), so nothing is half-stored.
+through one store method (``replace_graph``, ``add_to_graph``, ``drop_graph``, ``clear_default_graph``), each
+one transaction, so nothing is half-stored; the SPARQL Update text they need is the store's business.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from ipgraph.errors import InputError, NotFoundError
 from ipgraph.formats import GRAPH_FORMATS, MULTIPART_FORM_MEDIA_TYPE, parse_media_type
 from ipgraph.rdf_input import parse_graph
 from ipgraph.settings import Settings
-from ipgraph.store.base import GraphChange, Store, UpdateRequest
+from ipgraph.store.base import Store
 
 router = APIRouter(tags=["graph store"])
 
@@ -107,9 +108,7 @@ def _require(target: GraphTarget | None, method: str) -> GraphTarget:
 def _read(request: Request, target: GraphTarget | None) -> Response:
     store: Store = request.app.state.store
     chosen_target = _require(target, request.method)
-    chosen = choose_format(
-        request.query_params.get("format"), request.headers.get("accept"), GRAPH_STORE_FORMATS
-    )
+    chosen = choose_format(request.query_params.get("format"), request.headers.get("accept"), GRAPH_STORE_FORMATS)
     if chosen_target.name is not None and not graph_exists(store, chosen_target.name):
         raise NotFoundError(f"the store holds no graph <{chosen_target.name}>")
     graph = store.read_graph(chosen_target.name)
@@ -125,7 +124,7 @@ def _delete(request: Request, target: GraphTarget | None) -> Response:
     store: Store = request.app.state.store
     name = _require(target, "DELETE").name
     if name is None:
-        store.update(UpdateRequest(update="DROP SILENT DEFAULT"))
+        store.clear_default_graph()
         return Response(status_code=204)
     with store.transaction_lock():
         if not graph_exists(store, name):
@@ -147,15 +146,10 @@ def _write(request: Request, target: GraphTarget | None, body: bytes) -> Respons
     data = _parse_body(request, body, str(target.name or store_url(settings)))
     with store.transaction_lock():
         existed = _exists(store, target)
-        if target.name is None:
-            _write_default_graph(store, data, replace=replace)
-        elif len(data) == 0:
-            # An empty graph is still a graph (Graph Store Protocol §5.4: PUT creates it); record it by name.
-            creation = f"CREATE SILENT GRAPH <{target.name}>"
-            replacement = f"DROP SILENT GRAPH <{target.name}> ;\n{creation}"
-            store.update(UpdateRequest(update=replacement if replace else creation))
+        if replace:
+            store.replace_graph(target.name, data)
         else:
-            store.write([GraphChange(graph=target.name, data=data, replace=replace)])
+            store.add_to_graph(target.name, data)
     if existed:
         return Response(status_code=204)
     headers = {"Location": location} if location else {}
@@ -191,13 +185,3 @@ def _exists(store: Store, target: GraphTarget) -> bool:
 def graph_exists(store: Store, name: URIRef) -> bool:
     """Whether the store holds the graph ``name``, empty or not (an empty PUT creates a graph, §5.4)."""
     return name in store.existing_graphs()
-
-
-def _write_default_graph(store: Store, data: Graph, *, replace: bool) -> None:
-    """The default graph has no IRI for ``store.write``; one update keeps the replacement atomic."""
-    triples = data.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    operations = ["DROP SILENT DEFAULT"] if replace else []
-    if len(data):
-        operations.append("INSERT DATA {\n" + triples + "\n}")
-    if operations:
-        store.update(UpdateRequest(update=" ;\n".join(operations)))

@@ -71,7 +71,7 @@ class Store(Protocol):
     def generation(self) -> int:
         """A counter of writes made through this store object, for validators (ETags) and caches.
 
-        It grows by at least one with every write (update, :meth:`write`, :meth:`drop_graph`, :meth:`load_file`),
+        It grows by at least one with every write (update, :meth:`write`, the graph methods, :meth:`load_file`),
         also one that replaces a value and so leaves every triple count as it was; a different number means the
         data may have changed, an equal one that no write went through this object in between. It starts at 0
         in each process, so it is only meaningful beside the graphs' triple counts, never as a version number.
@@ -125,6 +125,26 @@ class Store(Protocol):
 
     def drop_graph(self, name: URIRef) -> bool:
         """Delete a named graph; ``False`` when it did not exist."""
+        ...
+
+    def replace_graph(self, name: URIRef | None, data: Graph) -> None:
+        """Make one graph (``None``: the default graph) hold exactly ``data``, in one transaction.
+
+        A named graph is created even when ``data`` is empty: an empty Graph Store PUT makes a graph that exists.
+        """
+        ...
+
+    def add_to_graph(self, name: URIRef | None, data: Graph) -> None:
+        """Merge ``data`` into one graph (``None``: the default graph), in one transaction; a named graph is
+        created even when ``data`` is empty (an empty Graph Store POST)."""
+        ...
+
+    def create_graph(self, name: URIRef) -> None:
+        """Record an empty named graph; nothing changes when the store already holds it."""
+        ...
+
+    def clear_default_graph(self) -> None:
+        """Delete every triple of the default graph (it always exists, so it is emptied, never removed)."""
         ...
 
     def dataset(self) -> Dataset:

@@ -26,6 +26,7 @@ from rdflib.term import Identifier, URIRef
 from ipgraph.errors import InputError, StoreUnavailableError
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
 from ipgraph.store.evaluation import QueryTask, evaluate, serialise_triples, syntax_error
+from ipgraph.store.graph_updates import graph_update
 from ipgraph.store.rdf_files import IriRewrite, file_format, read_quads
 from ipgraph.store.sandbox import IsolatedThread, refused_fetch
 from ipgraph.store.sparql_text import add_using_clauses
@@ -191,9 +192,10 @@ class EmbeddedStore:
     def generation(self) -> int:
         """A counter of writes to this store, for validators (ETags) and caches; read-only.
 
-        One more after every update, :meth:`write`, :meth:`drop_graph` and :meth:`load_file` (a partly loaded
-        file included), so a change that keeps every triple count still gives a new number. The engine's files
-        are this process's alone (RocksDB's lock), so no write escapes it; it starts at 0 when the store opens.
+        One more after every update, :meth:`write`, graph replacement, extension, creation or drop, and
+        :meth:`load_file` (a partly loaded file included), so a change that keeps every triple count still gives
+        a new number. The engine's files are this process's alone (RocksDB's lock), so no write escapes it; it
+        starts at 0 when the store opens.
         """
         return self._generation
 
@@ -238,6 +240,32 @@ class EmbeddedStore:
             if existed or self._store.contains_named_graph(to_ox(name)):  # type: ignore[arg-type]
                 self._write(lambda: self._store.remove_graph(to_ox(name)))  # type: ignore[arg-type]
             return existed
+
+    def replace_graph(self, name: URIRef | None, data: Graph) -> None:
+        """Make one graph hold exactly ``data``: one update, so one transaction (an empty named graph is created)."""
+        self._graph_update(name, data, replace=True)
+
+    def add_to_graph(self, name: URIRef | None, data: Graph) -> None:
+        """Merge ``data`` into one graph in one transaction (an empty named graph is created)."""
+        self._graph_update(name, data, replace=False)
+
+    def create_graph(self, name: URIRef) -> None:
+        """Record an empty named graph; nothing changes when the store already holds it."""
+        self._graph_update(name, Graph(), replace=False)
+
+    def clear_default_graph(self) -> None:
+        """Delete every triple of the default graph."""
+        self._write(lambda: self._store.clear_graph(ox.DefaultGraph()))
+
+    def _graph_update(self, name: URIRef | None, data: Graph, *, replace: bool) -> None:
+        try:
+            graph = None if name is None else str(to_ox(name))
+            lines = [str(quad.triple) + " ." for quad in graph_to_quads(data, None)]
+        except ValueError as error:  # pyoxigraph refuses a term that is not valid RDF (an IRI with '>' in it)
+            raise InputError(f"the graph cannot be stored: {error}") from None
+        text = graph_update(graph, lines, replace=replace)
+        if text:
+            self._write(lambda: self._store.update(text))
 
     def load_file(
         self,

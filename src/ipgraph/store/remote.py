@@ -43,6 +43,7 @@ from ipgraph.errors import InputError, QuerySyntaxError, QueryTimeoutError, Stor
 from ipgraph.settings import RemoteAuth, Settings
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
 from ipgraph.store.evaluation import serialise, serialise_triples, syntax_error
+from ipgraph.store.graph_updates import graph_update
 from ipgraph.store.portable_query import PROBE, empty_graph_patterns_filled
 from ipgraph.store.portable_update import portable_update
 from ipgraph.store.rdf_files import IriRewrite, file_format, read_quads
@@ -252,6 +253,28 @@ class RemoteStore:
         existed = self.ask(f"ASK {{ GRAPH {iri_text(str(name))} {{ ?s ?p ?o }} }}")
         self._update(f"DROP SILENT GRAPH {iri_text(str(name))}", None)
         return existed
+
+    def replace_graph(self, name: URIRef | None, data: Graph) -> None:
+        """Make one graph hold exactly ``data``: one update request (an empty named graph is created)."""
+        self._graph_update(name, data, replace=True)
+
+    def add_to_graph(self, name: URIRef | None, data: Graph) -> None:
+        """Merge ``data`` into one graph with one update request (an empty named graph is created)."""
+        self._graph_update(name, data, replace=False)
+
+    def create_graph(self, name: URIRef) -> None:
+        """Record an empty named graph (a server without empty named graphs records nothing)."""
+        self._graph_update(name, Graph(), replace=False)
+
+    def clear_default_graph(self) -> None:
+        """Delete every triple of the default graph."""
+        self._update("DROP SILENT DEFAULT", None)
+
+    def _graph_update(self, name: URIRef | None, data: Graph, *, replace: bool) -> None:
+        graph = None if name is None else iri_text(str(name))
+        text = graph_update(graph, (f"{_term(s)} {_term(p)} {_term(o)} ." for s, p, o in data), replace=replace)
+        if text:
+            self._update(text, None)
 
     def load_file(
         self,
