@@ -44,6 +44,7 @@ virtuoso-deps:
 
 check: setup
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
 
 test: setup browser-deps virtuoso-deps check

@@ -58,7 +58,8 @@ def machine() -> str:
                 cpu = line.split(":", 1)[1].strip()
                 break
         memory_kb = next(
-            int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
             if line.startswith("MemTotal")
         )
     except (OSError, StopIteration):
@@ -111,7 +112,9 @@ def load_child(data_dir: str, path: str) -> None:
 def bulk_load(data_dir: Path, path: Path) -> dict[str, float]:
     output = subprocess.run(
         [sys.executable, __file__, "--load-child", str(data_dir), str(path)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return figures
@@ -157,7 +160,8 @@ def start_ipgraph(data_dir: Path) -> tuple[Server, float]:
     started = time.monotonic()
     process = subprocess.Popen(
         [str(BIN / "ipgraph"), "serve", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "IPGRAPH_QUERY_TIMEOUT": "120", "IPGRAPH_ROW_LIMIT": "1000000"},
     )
     url = f"http://127.0.0.1:{port}"
@@ -168,9 +172,17 @@ def start_ipgraph(data_dir: Path) -> tuple[Server, float]:
 def start_oxigraph(location: Path) -> Server:
     port = free_port()
     process = subprocess.Popen(
-        [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     wait_answer(f"{url}/query", {"query": "ASK {}"}, process)
@@ -275,8 +287,11 @@ def run(triples: int, runs: int, work: Path, seed: int, throughput_seconds: floa
     quads = sum(1 for _ in export.open("rb"))
     print(f"dataset served: {quads:,} quads")
     oxigraph_dir = work / "oxigraph"
-    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(oxigraph_dir), "--file", str(export)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "oxigraph"), "load", "--location", str(oxigraph_dir), "--file", str(export)],
+        check=True,
+        capture_output=True,
+    )
     memory = ox.Store()
     memory.bulk_load(path=str(export), format=ox.RdfFormat.N_QUADS)
     server, cold = start_ipgraph(data_dir)
@@ -297,8 +312,10 @@ def run(triples: int, runs: int, work: Path, seed: int, throughput_seconds: floa
                     f"| {name} | {ours * 1000:.1f} ms | {theirs * 1000:.1f} ms | {local * 1000:.1f} ms | "
                     f"{ours / theirs:.2f} | {ours / local:.2f} |"
                 )
-        print(f"\nmedian ratio ipgraph ÷ oxigraph over {len(ratios)} queries: {statistics.median(ratios):.2f} "
-              f"(worst {max(ratios):.2f}); goal ≤ 1.3")
+        print(
+            f"\nmedian ratio ipgraph ÷ oxigraph over {len(ratios)} queries: {statistics.median(ratios):.2f} "
+            f"(worst {max(ratios):.2f}); goal ≤ 1.3"
+        )
         text = queries()[SMALL_QUERY]
         ours_rps, ours_failed = throughput(f"{server.url}/sparql", text, seconds=throughput_seconds)
         theirs_rps, theirs_failed = throughput(f"{oxigraph.url}/query", text, seconds=throughput_seconds)

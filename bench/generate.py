@@ -54,7 +54,7 @@ def template() -> list[tuple[str, list[ox.Quad]]]:
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal, copy: int, chooser: random.Random) -> object:
     if isinstance(term, ox.NamedNode):
         if term.value.startswith(ID):
-            return ox.NamedNode(f"{ID}synthetic-{copy}/{term.value[len(ID):]}")
+            return ox.NamedNode(f"{ID}synthetic-{copy}/{term.value[len(ID) :]}")
         return term
     if isinstance(term, ox.BlankNode):
         return ox.BlankNode(f"c{copy}{term.value}")

@@ -78,7 +78,8 @@ def report_turtle(organisation: URIRef, year: int, *, applications: int = 100, i
     ipg:status ipr:duty-status-ongoing ; ipg:account "Đã triển khai theo kế hoạch năm {year}."@vi ."""
         )
     duty_line = f"    ipg:dutyStatement {', '.join(names)} ;\n" if names else ""
-    return f"""@prefix ipg: <https://w3id.org/ipgraph/def#> .
+    return (
+        f"""@prefix ipg: <https://w3id.org/ipgraph/def#> .
 @prefix ipr: <https://w3id.org/ipgraph/id/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -106,4 +107,7 @@ def report_turtle(organisation: URIRef, year: int, *, applications: int = 100, i
     sdmx-measure:obsValue {applications} ;
     sdmx-attribute:unitMeasure ipr:unit-application .
 
-""" + "\n\n".join(statements) + "\n"
+"""
+        + "\n\n".join(statements)
+        + "\n"
+    )

@@ -86,8 +86,14 @@ def run_oxigraph(location: Path, port: int | None = None, options: Sequence[str]
     port = port or free_port()
     process = subprocess.Popen(
         [
-            str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-            "--union-default-graph", *options,
+            str(OXIGRAPH),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            *options,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -134,7 +140,6 @@ def serve(app: ASGIApplication, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=STARTUP_SECONDS)
-
 
 
 VIRTUOSO = "virtuoso-t"

@@ -14,7 +14,11 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def test_environment_then_overrides() -> None:
     settings = Settings.from_env(
-        {"IPGRAPH_PORT": "9000", "IPGRAPH_READ_ONLY": "yes", "IPGRAPH_CORS_ORIGINS": "https://a.example, https://b.example"},
+        {
+            "IPGRAPH_PORT": "9000",
+            "IPGRAPH_READ_ONLY": "yes",
+            "IPGRAPH_CORS_ORIGINS": "https://a.example, https://b.example",
+        },
         port=9100,
     )
     assert settings.port == 9100
@@ -40,9 +44,7 @@ def test_bad_values_say_what_to_fix(environ: dict[str, str], message: str) -> No
 def test_every_setting_is_in_the_readme_table() -> None:
     readme = README.read_text(encoding="utf-8")
     documented = {
-        line.split("|")[1].strip().strip("`")
-        for line in readme.splitlines()
-        if line.startswith("| `IPGRAPH_")
+        line.split("|")[1].strip().strip("`") for line in readme.splitlines() if line.startswith("| `IPGRAPH_")
     }
     expected = {name for name, _, _ in settings_table()}
     assert documented == expected, f"missing: {expected - documented}; stale: {documented - expected}"

@@ -71,40 +71,76 @@ _UTF8_APPLICATION_TYPES = frozenset(
 
 # SPARQL 1.1 Query Results JSON, XML, CSV and TSV Formats.
 SPARQL_JSON = Format(
-    "json", "application/sparql-results+json", "results", (".srj",), ("application/json",), ("srj",),
+    "json",
+    "application/sparql-results+json",
+    "results",
+    (".srj",),
+    ("application/json",),
+    ("srj",),
     w3c_name="SPARQL_Results_JSON",
 )
 SPARQL_XML = Format(
-    "xml", "application/sparql-results+xml", "results", (".srx",), ("application/xml", "text/xml"), ("srx",),
+    "xml",
+    "application/sparql-results+xml",
+    "results",
+    (".srx",),
+    ("application/xml", "text/xml"),
+    ("srx",),
     w3c_name="SPARQL_Results_XML",
 )
 SPARQL_CSV = Format("csv", "text/csv", "results", (".csv",), w3c_name="SPARQL_Results_CSV")
-SPARQL_TSV = Format(
-    "tsv", "text/tab-separated-values", "results", (".tsv",), w3c_name="SPARQL_Results_TSV"
-)
+SPARQL_TSV = Format("tsv", "text/tab-separated-values", "results", (".tsv",), w3c_name="SPARQL_Results_TSV")
 
 # RDF 1.1 serialisations.
 TURTLE = Format(
-    "turtle", "text/turtle", "graph", (".ttl",), ("application/x-turtle",), ("ttl",), rdflib_name="turtle",
+    "turtle",
+    "text/turtle",
+    "graph",
+    (".ttl",),
+    ("application/x-turtle",),
+    ("ttl",),
+    rdflib_name="turtle",
     w3c_name="Turtle",
 )
 N_TRIPLES = Format(
-    "ntriples", "application/n-triples", "graph", (".nt",), (), ("nt", "n-triples"), rdflib_name="nt",
+    "ntriples",
+    "application/n-triples",
+    "graph",
+    (".nt",),
+    (),
+    ("nt", "n-triples"),
+    rdflib_name="nt",
     w3c_name="N-Triples",
 )
 JSON_LD = Format(
-    "jsonld", "application/ld+json", "graph", (".jsonld",), ("application/json",), ("json-ld", "json"),
-    rdflib_name="json-ld", w3c_name="JSON-LD",
+    "jsonld",
+    "application/ld+json",
+    "graph",
+    (".jsonld",),
+    ("application/json",),
+    ("json-ld", "json"),
+    rdflib_name="json-ld",
+    w3c_name="JSON-LD",
 )
 RDF_XML = Format(
-    "rdfxml", "application/rdf+xml", "graph", (".rdf", ".owl"), ("application/xml", "text/xml"),
-    ("rdf", "xml", "rdf-xml", "owl"), rdflib_name="xml", w3c_name="RDF_XML",
+    "rdfxml",
+    "application/rdf+xml",
+    "graph",
+    (".rdf", ".owl"),
+    ("application/xml", "text/xml"),
+    ("rdf", "xml", "rdf-xml", "owl"),
+    rdflib_name="xml",
+    w3c_name="RDF_XML",
 )
-TRIG = Format(
-    "trig", "application/trig", "dataset", (".trig",), (), (), rdflib_name="trig", w3c_name="TriG"
-)
+TRIG = Format("trig", "application/trig", "dataset", (".trig",), (), (), rdflib_name="trig", w3c_name="TriG")
 N_QUADS = Format(
-    "nquads", "application/n-quads", "dataset", (".nq",), (), ("nq", "n-quads"), rdflib_name="nquads",
+    "nquads",
+    "application/n-quads",
+    "dataset",
+    (".nq",),
+    (),
+    ("nq", "n-quads"),
+    rdflib_name="nquads",
     w3c_name="N-Quads",
 )
 

@@ -135,8 +135,7 @@ def _parse_with_rdflib(graph: Graph, source: str | bytes, chosen: Format, base_i
         ) from None
     except SAXParseException as error:
         raise RdfSyntaxError(
-            f"RDF/XML error at line {error.getLineNumber()}, column {error.getColumnNumber()}: "
-            f"{error.getMessage()}",
+            f"RDF/XML error at line {error.getLineNumber()}, column {error.getColumnNumber()}: {error.getMessage()}",
             line=error.getLineNumber(),
             column=error.getColumnNumber(),
         ) from None

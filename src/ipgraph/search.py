@@ -127,7 +127,12 @@ class SearchIndex:
             current = best.get(entry.resource)
             if current is None or rank < current[0]:
                 hit = SearchHit(
-                    entry.resource, dict(self.labels.get(entry.resource, {})), entry.text, entry.lang, start, end,
+                    entry.resource,
+                    dict(self.labels.get(entry.resource, {})),
+                    entry.text,
+                    entry.lang,
+                    start,
+                    end,
                     in_label,
                 )
                 best[entry.resource] = (rank, hit)

@@ -64,12 +64,14 @@ class Settings:
     query_timeout: float = _setting(5.0, "Seconds a SPARQL query may run before it is stopped.")
     row_limit: int = _setting(10000, "Most result rows returned; a cut result says so in the response.")
     query_workers: int = _setting(
-        2, "Embedded store: worker processes answering SPARQL queries (a query past its deadline costs its worker, "
-        "which is replaced)."
+        2,
+        "Embedded store: worker processes answering SPARQL queries (a query past its deadline costs its worker, "
+        "which is replaced).",
     )
     query_memory_mb: int = _setting(
-        1024, "Embedded store: megabytes of data one query worker may use; a query past it is stopped (503) and "
-        "its worker replaced (0: no ceiling)."
+        1024,
+        "Embedded store: megabytes of data one query worker may use; a query past it is stopped (503) and "
+        "its worker replaced (0: no ceiling).",
     )
     read_only: bool = _setting(False, "Refuse every write (SPARQL update, Graph Store writes, report submissions).")
     admin_token: str = _setting("", "Bearer token for SPARQL update and Graph Store writes (empty: writes refused).")
@@ -77,16 +79,18 @@ class Settings:
         (), "Comma-separated IRIs that SERVICE, LOAD or FROM may fetch; nothing else is ever fetched."
     )
     fetch_guard: bool = _setting(
-        True, "Refuse SPARQL naming a URL to fetch before the engine sees it. Turn off only to test the second "
-        "wall: the engine runs without network access unless endpoints are allowed."
+        True,
+        "Refuse SPARQL naming a URL to fetch before the engine sees it. Turn off only to test the second "
+        "wall: the engine runs without network access unless endpoints are allowed.",
     )
     cors_origins: tuple[str, ...] = _setting(("*",), "Comma-separated origins allowed by CORS.")
     max_body_bytes: int = _setting(5 * 1024 * 1024, "Largest request body accepted (413 beyond).")
     validation_timeout: float = _setting(20.0, "Seconds parsing and validating one report may take.")
     max_concurrent_validations: int = _setting(4, "Reports validated at the same time; more wait, then get 503.")
     max_validations_per_client: int = _setting(
-        2, "Anonymous validations one client address may run or wait for at once (429 beyond), so one client cannot "
-        "take every slot."
+        2,
+        "Anonymous validations one client address may run or wait for at once (429 beyond), so one client cannot "
+        "take every slot.",
     )
     max_report_bytes: int = _setting(
         256 * 1024, "Largest report upload (/reports, /reports/validate, the form) accepted (413 beyond)."
@@ -120,8 +124,9 @@ class Settings:
         if self.public_url:
             parts = urlsplit(self.public_url)
             if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-                raise SettingsError(f"public_url must be an http(s) URL such as https://ipgraph.example.org/, "
-                                    f"not {self.public_url!r}")
+                raise SettingsError(
+                    f"public_url must be an http(s) URL such as https://ipgraph.example.org/, not {self.public_url!r}"
+                )
 
     def trusted_host_names(self) -> tuple[str, ...]:
         """The names a request's ``Host`` may carry: ``trusted_hosts`` and the host of ``public_url``."""

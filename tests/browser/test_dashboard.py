@@ -55,9 +55,7 @@ def browser(chromium: WebDriver) -> Iterator[WebDriver]:
 
 
 @pytest.fixture
-def base_url(
-    store: EmbeddedStore, tmp_path: Path, running_service: Callable[..., str]
-) -> str:
+def base_url(store: EmbeddedStore, tmp_path: Path, running_service: Callable[..., str]) -> str:
     return running_service(Settings(data_dir=tmp_path / "data", project_dir=PROJECT), store)
 
 

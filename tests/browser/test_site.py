@@ -62,8 +62,10 @@ def test_home_to_organisation_to_duty_to_its_source_clause(
     assert browser.find_element(By.ID, "title").text == "Nhiệm vụ V.6"
     lead = summary.find_element(By.CSS_SELECTOR, "li.participant.lead")
     assert "Sở Tài chính" in lead.text
-    assert lead.find_element(By.CSS_SELECTOR, ".successor a").get_attribute("href").endswith(
-        "/doc/id/org-so-tai-chinh-hung-yen"
+    assert (
+        lead.find_element(By.CSS_SELECTOR, ".successor a")
+        .get_attribute("href")
+        .endswith("/doc/id/org-so-tai-chinh-hung-yen")
     )
     verbatim = browser.find_element(By.CSS_SELECTOR, "#clause blockquote[lang='vi']").text
     assert verbatim == clause_text(browser_store, "V.6", "vi")

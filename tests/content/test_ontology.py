@@ -259,15 +259,14 @@ def test_ontology_with_a_target_is_consistent_and_classifies_quantitative_target
     "contradiction",
     [
         pytest.param('p160:t a ipg:QualitativeTarget ; ipg:exactValue "100"^^xsd:decimal .', id="qualitative-value"),
-        pytest.param(
-            'p160:t ipg:sequence "1"^^xsd:positiveInteger , "2"^^xsd:positiveInteger .', id="two-sequences"
-        ),
+        pytest.param('p160:t ipg:sequence "1"^^xsd:positiveInteger , "2"^^xsd:positiveInteger .', id="two-sequences"),
         pytest.param('p160:t ipg:sequence "0"^^xsd:integer .', id="sequence-not-positive"),
         pytest.param("p160:t a ipg:Duty .", id="duty-and-target"),
         pytest.param("ipr:org-x a org:Organization , skos:Concept .", id="organisation-as-concept"),
         pytest.param("ipr:person-x a foaf:Person , org:Organization .", id="person-as-organisation"),
-        pytest.param("p160:d a ipg:Duty ; ipg:servesTarget ipr:role-lead . ipr:role-lead a skos:Concept .",
-                     id="serves-a-concept"),
+        pytest.param(
+            "p160:d a ipg:Duty ; ipg:servesTarget ipr:role-lead . ipr:role-lead a skos:Concept .", id="serves-a-concept"
+        ),
         pytest.param("p160:f a ipg:FundingSource , org:Organization .", id="funding-source-as-organisation"),
         pytest.param("ipr:org-x ipg:fundedFrom p160:t .", id="funded-from-a-target"),
         pytest.param("p160:t ipg:baseline p160:t .", id="target-as-its-own-baseline"),
@@ -276,4 +275,3 @@ def test_ontology_with_a_target_is_consistent_and_classifies_quantitative_target
 )
 def test_hermit_finds_the_contradiction(contradiction: str) -> None:
     assert not reason(_with_ontology(TARGET + contradiction + "\n")).consistent
-

@@ -92,7 +92,9 @@ def test_read_only_mode_refuses_writes_even_with_the_token(read_only_service: Se
     assert response.status_code == 403
     assert "read-only" in response.json()["detail"]
     graph_store = service.client.put(
-        "/store", params={"graph": f"{EX}g"}, content=b"<http://a/> <http://b/> <http://c/> .",
+        "/store",
+        params={"graph": f"{EX}g"},
+        content=b"<http://a/> <http://b/> <http://c/> .",
         headers={**AUTH, "Content-Type": "application/n-triples"},
     )
     assert graph_store.status_code == 403

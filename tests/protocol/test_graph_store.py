@@ -64,8 +64,14 @@ class GraphStoreClient:
     service: Service
 
     def request(
-        self, method: str, graph: str | None, body: str | bytes | None = None, content_type: str = "text/turtle",
-        *, token: bool = True, accept: str = "text/turtle",
+        self,
+        method: str,
+        graph: str | None,
+        body: str | bytes | None = None,
+        content_type: str = "text/turtle",
+        *,
+        token: bool = True,
+        accept: str = "text/turtle",
     ) -> httpx.Response:
         params = {"graph": graph} if graph is not None else {"default": ""}
         headers = {"Accept": accept}
@@ -124,9 +130,9 @@ def test_w3c_graph_store_sequence(gsp: GraphStoreClient, service: Service) -> No
 
     boundary = "ipgraph-boundary-7d1e"
     multipart = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"alice\"; filename=\"alice.nt\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="alice"; filename="alice.nt"\r\n'
         f"Content-Type: application/n-triples\r\n\r\n{ALICE}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"bob\"; filename=\"bob.ttl\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="bob"; filename="bob.ttl"\r\n'
         f"Content-Type: text/turtle\r\n\r\n{BOB}\r\n--{boundary}--\r\n"
     )
     response = gsp.request("POST", one, multipart, f"multipart/form-data; boundary={boundary}")
@@ -206,7 +212,9 @@ def test_writes_without_a_token_change_nothing(gsp: GraphStoreClient, method: st
 
 def test_writes_with_a_wrong_token_are_forbidden(gsp: GraphStoreClient, service: Service) -> None:
     response = service.client.put(
-        "/store", params={"graph": f"{PERSON}w"}, content=PERSON_1.encode(),
+        "/store",
+        params={"graph": f"{PERSON}w"},
+        content=PERSON_1.encode(),
         headers={"Content-Type": "text/turtle", "Authorization": "Bearer not-the-token"},
     )
     assert response.status_code == 403

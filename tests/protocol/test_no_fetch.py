@@ -93,7 +93,9 @@ HOSTILE: tuple[tuple[str, str, dict[str, str], dict[str, str]], ...] = (
     ("update-service", "update", {"update": "INSERT { ?s ?p ?o } WHERE { SERVICE <TRAP> { ?s ?p ?o } }"}, {}),
     ("using", "update", {"update": "INSERT { <http://a/> <http://b/> ?o } USING <TRAP> WHERE { ?s ?p ?o }"}, {}),
     (
-        "using-graph-uri", "update", {"update": "INSERT { <http://a/> <http://b/> ?o } WHERE { ?s ?p ?o }"},
+        "using-graph-uri",
+        "update",
+        {"update": "INSERT { <http://a/> <http://b/> ?o } WHERE { ?s ?p ?o }"},
         {"using-graph-uri": "TRAP"},
     ),
 )

@@ -126,8 +126,11 @@ def test_describe_answers_a_graph(people: Service) -> None:
             "application/n-triples",
         ),
         ("application/json", "application/sparql-results+json", "application/ld+json"),
-        ("text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8", "application/sparql-results+xml",
-         "application/rdf+xml"),
+        (
+            "text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8",
+            "application/sparql-results+xml",
+            "application/rdf+xml",
+        ),
     ],
 )
 def test_negotiation_honours_q_values_and_combined_headers(
@@ -142,8 +145,10 @@ def test_negotiation_honours_q_values_and_combined_headers(
         assert "Accept" in answer.headers["vary"]
 
 
-@pytest.mark.parametrize(("name", "expected"), [("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-                                                ("xml", "application/sparql-results+xml")])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("csv", "text/csv"), ("tsv", "text/tab-separated-values"), ("xml", "application/sparql-results+xml")],
+)
 def test_format_parameter_wins_over_accept(people: Service, name: str, expected: str) -> None:
     response = query(people, SELECT, "application/sparql-results+json", format=name)
     assert response.status_code == 200
@@ -226,9 +231,7 @@ def test_cors_preflight_and_simple_requests(people: Service) -> None:
     assert "POST" in preflight.headers["access-control-allow-methods"]
     allowed_headers = preflight.headers["access-control-allow-headers"].lower()
     assert "content-type" in allowed_headers and "authorization" in allowed_headers
-    answer = people.client.get(
-        "/sparql", params={"query": SELECT}, headers={"Origin": "https://researcher.example"}
-    )
+    answer = people.client.get("/sparql", params={"query": SELECT}, headers={"Origin": "https://researcher.example"})
     assert answer.status_code == 200
     assert answer.headers["access-control-allow-origin"] in ("*", "https://researcher.example")
     assert "x-ipgraph-truncated" in answer.headers["access-control-expose-headers"].lower()
@@ -252,8 +255,9 @@ def test_row_cap_cuts_graph_answers_too(service: Service) -> None:
     cap = service.settings.row_limit
     triples = "\n".join(f"<{EX}item/{n}> <{EX}rank> {n} ." for n in range(cap + 5))
     service.load(f"INSERT DATA {{ GRAPH <{EX}items> {{\n{triples}\n}} }}")
-    response = query(service, f"CONSTRUCT {{ ?item <{EX}rank> ?rank }} WHERE {{ ?item <{EX}rank> ?rank }}",
-                     "application/n-triples")
+    response = query(
+        service, f"CONSTRUCT {{ ?item <{EX}rank> ?rank }} WHERE {{ ?item <{EX}rank> ?rank }}", "application/n-triples"
+    )
     assert response.headers["x-ipgraph-truncated"] == "true"
     assert len(Graph().parse(data=response.content, format="nt")) == cap
 

@@ -169,11 +169,10 @@ def test_get_with_a_body_is_refused(service: Service) -> None:
 
 def test_invalid_utf8_in_a_body_is_refused(service: Service) -> None:
     response = service.client.post(
-        "/sparql", content=b"ASK { ?s ?p \"\xff\" }", headers={"Content-Type": "application/sparql-query"}
+        "/sparql", content=b'ASK { ?s ?p "\xff" }', headers={"Content-Type": "application/sparql-query"}
     )
     assert response.status_code == 400
     assert "UTF-8" in response.json()["detail"]
-
 
 
 def test_query_multiple_dataset_as_literally_written_names_no_stored_graph(service: Service) -> None:

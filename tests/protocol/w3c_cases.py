@@ -72,9 +72,7 @@ _ASK_FULL = (
     f"  GRAPH ?g2 {{ <{_graph(2)}> a ?type }}\n}}"
 )
 _PREFIXES = "PREFIX dc: <http://purl.org/dc/terms/>\nPREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
-_INSERT_123 = "".join(
-    f"    GRAPH <{_graph(n)}> {{ <{_graph(n)}> a foaf:Document }}\n" for n in (1, 2, 3)
-)
+_INSERT_123 = "".join(f"    GRAPH <{_graph(n)}> {{ <{_graph(n)}> a foaf:Document }}\n" for n in (1, 2, 3))
 
 
 def _update_then_ask(name: str, query_string: str, update: str, ask: str) -> ProtocolCase:
@@ -101,8 +99,12 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_post_form",
         (
             Step(
-                "POST", f"/sparql/?{_params(default_graph_uri=_graph(0))}", FORM, b"query=ASK%20%7B%7D",
-                kind="boolean", boolean=True,
+                "POST",
+                f"/sparql/?{_params(default_graph_uri=_graph(0))}",
+                FORM,
+                b"query=ASK%20%7B%7D",
+                kind="boolean",
+                boolean=True,
             ),
         ),
     ),
@@ -110,8 +112,10 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_dataset_default_graphs_get",
         (
             Step(
-                "GET", f"/sparql/?{_params(query=_ASK_12, default_graph_uri=[_graph(1), _graph(2)])}",
-                kind="boolean", boolean=True,
+                "GET",
+                f"/sparql/?{_params(query=_ASK_12, default_graph_uri=[_graph(1), _graph(2)])}",
+                kind="boolean",
+                boolean=True,
             ),
         ),
     ),
@@ -119,8 +123,12 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_dataset_default_graphs_post",
         (
             Step(
-                "POST", f"/sparql/?{_params(default_graph_uri=[_graph(1), _graph(2)])}", QUERY, _ASK_12.encode(),
-                kind="boolean", boolean=True,
+                "POST",
+                f"/sparql/?{_params(default_graph_uri=[_graph(1), _graph(2)])}",
+                QUERY,
+                _ASK_12.encode(),
+                kind="boolean",
+                boolean=True,
             ),
         ),
     ),
@@ -128,8 +136,12 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_dataset_named_graphs_post",
         (
             Step(
-                "POST", f"/sparql/?{_params(named_graph_uri=[_graph(1), _graph(2)])}", QUERY,
-                _ASK_NAMED_12.encode(), kind="boolean", boolean=True,
+                "POST",
+                f"/sparql/?{_params(named_graph_uri=[_graph(1), _graph(2)])}",
+                QUERY,
+                _ASK_NAMED_12.encode(),
+                kind="boolean",
+                boolean=True,
             ),
         ),
     ),
@@ -137,8 +149,10 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_dataset_named_graphs_get",
         (
             Step(
-                "GET", f"/sparql/?{_params(query=_ASK_NAMED_12, named_graph_uri=[_graph(1), _graph(2)])}",
-                kind="boolean", boolean=True,
+                "GET",
+                f"/sparql/?{_params(query=_ASK_NAMED_12, named_graph_uri=[_graph(1), _graph(2)])}",
+                kind="boolean",
+                boolean=True,
             ),
         ),
     ),
@@ -146,8 +160,12 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_dataset_full",
         (
             Step(
-                "POST", f"/sparql/?{_params(default_graph_uri=_graph(3), named_graph_uri=[_graph(1), _graph(2)])}",
-                QUERY, _ASK_FULL.encode(), kind="boolean", boolean=True,
+                "POST",
+                f"/sparql/?{_params(default_graph_uri=_graph(3), named_graph_uri=[_graph(1), _graph(2)])}",
+                QUERY,
+                _ASK_FULL.encode(),
+                kind="boolean",
+                boolean=True,
             ),
         ),
     ),
@@ -155,8 +173,12 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_multiple_dataset",
         (
             Step(
-                "POST", f"/sparql/?{_params(named_graph_uri=[_graph(1), _graph(2)])}", QUERY,
-                f"ASK FROM <{_graph(3)}> {_ASK_NAMED_12[4:]}".encode(), kind="boolean", boolean=True,
+                "POST",
+                f"/sparql/?{_params(named_graph_uri=[_graph(1), _graph(2)])}",
+                QUERY,
+                f"ASK FROM <{_graph(3)}> {_ASK_NAMED_12[4:]}".encode(),
+                kind="boolean",
+                boolean=True,
             ),
         ),
     ),
@@ -172,7 +194,10 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_content_type_select",
         (
             Step(
-                "POST", f"/sparql/?{_params(default_graph_uri=_graph(0))}", QUERY, b"SELECT (1 AS ?value) {}",
+                "POST",
+                f"/sparql/?{_params(default_graph_uri=_graph(0))}",
+                QUERY,
+                b"SELECT (1 AS ?value) {}",
                 kind="tabular",
             ),
         ),
@@ -185,7 +210,10 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_content_type_describe",
         (
             Step(
-                "POST", f"/sparql/?{_params(default_graph_uri=_graph(0))}", QUERY, b"DESCRIBE <http://example.org/>",
+                "POST",
+                f"/sparql/?{_params(default_graph_uri=_graph(0))}",
+                QUERY,
+                b"DESCRIBE <http://example.org/>",
                 kind="rdf",
             ),
         ),
@@ -194,8 +222,11 @@ CASES: tuple[ProtocolCase, ...] = (
         "query_content_type_construct",
         (
             Step(
-                "POST", f"/sparql/?{_params(default_graph_uri=_graph(0))}", QUERY,
-                b"CONSTRUCT { <s> <p> 1 } WHERE {}", kind="rdf",
+                "POST",
+                f"/sparql/?{_params(default_graph_uri=_graph(0))}",
+                QUERY,
+                b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+                kind="rdf",
             ),
         ),
     ),
@@ -244,13 +275,17 @@ CASES: tuple[ProtocolCase, ...] = (
         "update_base_uri",
         (
             Step(
-                "POST", "/sparql/", UPDATE,
+                "POST",
+                "/sparql/",
+                UPDATE,
                 b"CLEAR GRAPH <http://example.org/protocol-base-test/> ;\nINSERT DATA { GRAPH "
                 b"<http://example.org/protocol-base-test/> { <http://example.org/s> <http://example.org/p> <test> } }",
                 write=True,
             ),
             Step(
-                "POST", "/sparql/", QUERY,
+                "POST",
+                "/sparql/",
+                QUERY,
                 b"SELECT ?o WHERE {\n    GRAPH <http://example.org/protocol-base-test/> {\n"
                 b"        <http://example.org/s> <http://example.org/p> ?o\n    }\n}",
                 kind="tabular",
@@ -291,7 +326,11 @@ CASES: tuple[ProtocolCase, ...] = (
         "bad_update_non_utf8",
         (
             Step(
-                "POST", "/sparql/", f"{UPDATE}; charset=UTF-16", "CLEAR NAMED".encode("utf-16"), expect="4xx",
+                "POST",
+                "/sparql/",
+                f"{UPDATE}; charset=UTF-16",
+                "CLEAR NAMED".encode("utf-16"),
+                expect="4xx",
                 write=True,
             ),
         ),
@@ -304,11 +343,14 @@ CASES: tuple[ProtocolCase, ...] = (
         "bad_update_dataset_conflict",
         (
             Step(
-                "POST", "/sparql/?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople", UPDATE,
+                "POST",
+                "/sparql/?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
+                UPDATE,
                 b"PREFIX foaf:  <http://xmlns.com/foaf/0.1/>\nWITH <http://example/addresses>\n"
                 b"DELETE { ?person foaf:givenName 'Bill' }\nINSERT { ?person foaf:givenName 'William' }\n"
                 b"WHERE {\n    ?person foaf:givenName 'Bill'\n}",
-                expect="4xx", write=True,
+                expect="4xx",
+                write=True,
             ),
         ),
     ),

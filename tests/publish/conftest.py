@@ -68,7 +68,9 @@ def own_base_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
     with their IRIs rewritten to that base, so every IRI in the store is answered by this very service."""
     port = free_port()
     settings = Settings(
-        data_dir=tmp_path_factory.mktemp("own-base"), project_dir=PROJECT, base_iri=f"http://127.0.0.1:{port}/",
+        data_dir=tmp_path_factory.mktemp("own-base"),
+        project_dir=PROJECT,
+        base_iri=f"http://127.0.0.1:{port}/",
         query_workers=1,
     )
     yield from serve_in_thread(settings, None, port)

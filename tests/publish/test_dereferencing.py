@@ -95,7 +95,7 @@ def test_documents_link_their_alternates(plan_service: Service) -> None:
     response = httpx.get(f"{plan_service.url}/doc/{DUTY}", headers={"Accept": "text/turtle"})
     link = response.headers["link"]
     for extension in (".ttl", ".jsonld", ".rdf", ".nt"):
-        assert f"</doc/{DUTY}{extension}>; rel=\"alternate\"" in link
+        assert f'</doc/{DUTY}{extension}>; rel="alternate"' in link
 
 
 def test_etag_and_if_none_match_give_304(plan_service: Service) -> None:
@@ -131,9 +131,7 @@ def test_rdflib_dereferences_a_published_iri_through_the_service(
     graph = Graph().parse(f"{plan_service.url}/{ORGANISATION}")
     organisation = IPR["org-so-tai-chinh"]
     assert (organisation, RDFS.label, Literal("Sở Tài chính", lang="vi")) in graph
-    expected = plan_store.construct(
-        "CONSTRUCT { ?org ?p ?o } WHERE { GRAPH ?g { ?org ?p ?o } }", {"org": organisation}
-    )
+    expected = plan_store.construct("CONSTRUCT { ?org ?p ?o } WHERE { GRAPH ?g { ?org ?p ?o } }", {"org": organisation})
     assert set(expected) <= set(graph)
     # Incoming links: the duties it leads point to it through their qualified associations.
     duty_labels = {o for o in graph.objects(P160["duty-V.6"], RDFS.label)}

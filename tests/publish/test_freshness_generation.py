@@ -21,8 +21,8 @@ RENAME = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 DELETE { GRAPH ?g { ?org rdfs:label ?old } }
 INSERT { GRAPH ?g { ?org rdfs:label "Department of Finance (renamed)"@en } }
-WHERE { GRAPH ?g { ?org rdfs:label ?old FILTER(?org = <%s> && langMatches(lang(?old), "en")) } }
-""" % ORGANISATION  # noqa: UP031 - braces of the update text would need doubling in an f-string
+WHERE { GRAPH ?g { ?org rdfs:label ?old FILTER(?org = <ORGANISATION> && langMatches(lang(?old), "en")) } }
+""".replace("ORGANISATION", ORGANISATION, 1)
 
 
 @pytest.fixture(params=["embedded", "remote"])

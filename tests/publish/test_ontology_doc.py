@@ -53,9 +53,7 @@ def test_a_term_shows_both_labels_its_comment_and_why_it_is_new(plan_service: Se
     ("accept", "path"),
     [("text/turtle", "/def"), ("application/ld+json", "/def"), ("*/*", "/def.ttl"), ("text/html", "/def.nt")],
 )
-def test_programs_get_the_ontology_graph(
-    plan_service: Service, ontology_files: Graph, accept: str, path: str
-) -> None:
+def test_programs_get_the_ontology_graph(plan_service: Service, ontology_files: Graph, accept: str, path: str) -> None:
     response = httpx.get(f"{plan_service.url}{path}", headers={"Accept": accept})
     assert response.status_code == 200
     media_type = response.headers["content-type"].split(";")[0]

@@ -41,7 +41,10 @@ def test_a_duty_page_summarises_who_what_and_the_clause(plan_service: Service) -
 
 @pytest.mark.parametrize(
     ("link", "value_filter"),
-    [("ipg:servesTarget", ""), ("dcterms:subject", 'FILTER(STRSTARTS(STR(?value), "https://w3id.org/ipgraph/id/ip-"))')],
+    [
+        ("ipg:servesTarget", ""),
+        ("dcterms:subject", 'FILTER(STRSTARTS(STR(?value), "https://w3id.org/ipgraph/id/ip-"))'),
+    ],
 )
 def test_a_duty_page_links_its_targets_and_ip_categories(
     plan_service: Service, plan_store: EmbeddedStore, link: str, value_filter: str

@@ -167,15 +167,27 @@ def test_canned_query_cq20_gives_the_same_figures(store: EmbeddedStore, progress
         figures = answered.setdefault(str(row["reference"]), [])
         if "year" in row:
             figures.append(
-                (int(row["year"]), number(row, "value"), int(row["organisations"]), number(row, "to_date"),  # type: ignore[call-overload]
-                 number(row, "growth_percent"), number(row, "share_percent"))
+                (
+                    int(row["year"]),
+                    number(row, "value"),
+                    int(row["organisations"]),
+                    number(row, "to_date"),  # type: ignore[call-overload]
+                    number(row, "growth_percent"),
+                    number(row, "share_percent"),
+                )
             )
     expected: dict[str, list[tuple[object, ...]]] = {}
     for reference, item in progress.items():
         growth = item.target.kind == "growth"
         expected[reference] = [
-            (f.year, round(f.value, 4), f.organisations, None if growth or f.to_date is None else round(f.to_date, 4),
-             None if f.growth is None else round(f.growth, 4), None if growth or f.share is None else round(f.share, 4))
+            (
+                f.year,
+                round(f.value, 4),
+                f.organisations,
+                None if growth or f.to_date is None else round(f.to_date, 4),
+                None if f.growth is None else round(f.growth, 4),
+                None if growth or f.share is None else round(f.share, 4),
+            )
             for f in item.years
         ]
     assert answered == expected
@@ -232,8 +244,13 @@ def test_progress_refuses_an_unknown_data_source(
     assert "'submissions' or 'examples'" in detail
 
 
-@pytest.mark.parametrize(("lang", "heading", "share"), [("en", "Progress against the plan&#39;s targets", "60 %"),
-                                                        ("vi", "Tiến độ thực hiện các mục tiêu của Kế hoạch", "60 %")])
+@pytest.mark.parametrize(
+    ("lang", "heading", "share"),
+    [
+        ("en", "Progress against the plan&#39;s targets", "60 %"),
+        ("vi", "Tiến độ thực hiện các mục tiêu của Kế hoạch", "60 %"),
+    ],
+)
 def test_dashboard_is_complete_html_with_inline_svg_and_no_script(
     store: EmbeddedStore, settings: Settings, running_service: ServiceStarter, lang: str, heading: str, share: str
 ) -> None:
@@ -301,13 +318,21 @@ def test_a_resubmission_stored_by_the_report_archive_replaces_the_earlier_figure
         key = ReportKey(IPR["org-so-khoa-hoc-va-cong-nghe"], 2023)
         stored = {"content_hash": "a" * 64, "shapes_version": "b" * 64}
         first = archive.add_version(
-            key, 1, Graph().parse(FIXTURES / "dost-2023-v1.ttl"),
-            submitted_at=dt.datetime(2023, 10, 2, 9, tzinfo=dt.UTC), previous=None, **stored,
+            key,
+            1,
+            Graph().parse(FIXTURES / "dost-2023-v1.ttl"),
+            submitted_at=dt.datetime(2023, 10, 2, 9, tzinfo=dt.UTC),
+            previous=None,
+            **stored,
         )
         before = {item.target.reference: item for item in progress_report(store)}
         archive.add_version(
-            key, 2, Graph().parse(FIXTURES / "dost-2023-v2.ttl"),
-            submitted_at=dt.datetime(2023, 10, 3, 10, tzinfo=dt.UTC), previous=first, **stored,
+            key,
+            2,
+            Graph().parse(FIXTURES / "dost-2023-v2.ttl"),
+            submitted_at=dt.datetime(2023, 10, 3, 10, tzinfo=dt.UTC),
+            previous=first,
+            **stored,
         )
         after = {item.target.reference: item for item in progress_report(store)}
     finally:

@@ -260,7 +260,7 @@ def test_a_report_describing_the_plan_itself_is_refused(service: Service) -> Non
     before = service.dump()
     body = report_turtle(DOST, 2030) + (
         "<https://w3id.org/ipgraph/id/plan-160-kh-ubnd-2021/duty-V.1.a> "
-        "<http://www.w3.org/2000/01/rdf-schema#label> \"rewritten\"@en .\n"
+        '<http://www.w3.org/2000/01/rdf-schema#label> "rewritten"@en .\n'
     )
     response = service.submit(DOST, body)
     assert response.status_code == 400

@@ -166,8 +166,8 @@ def test_parse_report_refuses_an_xml_doctype() -> None:
 
 
 def test_parse_report_names_the_line_of_a_syntax_error() -> None:
-    body = VALID.read_bytes().replace(b'ipg:reportingYear "2023"^^xsd:gYear ;', b'ipg:reportingYear = ;')
-    line = body[: body.index(b'ipg:reportingYear = ;')].count(b"\n") + 1
+    body = VALID.read_bytes().replace(b'ipg:reportingYear "2023"^^xsd:gYear ;', b"ipg:reportingYear = ;")
+    line = body[: body.index(b"ipg:reportingYear = ;")].count(b"\n") + 1
     with pytest.raises(RdfSyntaxError) as caught:
         parse_report(body, "text/turtle")
     assert caught.value.line == line

@@ -250,8 +250,12 @@ class LoadFigures:
 
 
 QUERIES = (
-    ("sparql", "GET", "/sparql", {"query": "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
-                                           " LIMIT 20"}),
+    (
+        "sparql",
+        "GET",
+        "/sparql",
+        {"query": "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 20"},
+    ),
     ("sparql", "GET", "/sparql", {"query": "ASK { ?s a <https://w3id.org/ipgraph/def#Duty> }"}),
     ("canned", "GET", "/queries/list_targets", {"year": "2025"}),
     ("canned", "GET", "/queries/duties_of_agency", {"agency": "ipr:org-so-cong-thuong"}),

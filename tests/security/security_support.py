@@ -53,8 +53,9 @@ class SecureService:
         assert data is not None
         return sorted(data.decode("utf-8").splitlines())
 
-    def put(self, body: bytes | str, content_type: str | None, graph: str = "https://example.org/graph/new",
-            **headers: str) -> httpx.Response:
+    def put(
+        self, body: bytes | str, content_type: str | None, graph: str = "https://example.org/graph/new", **headers: str
+    ) -> httpx.Response:
         """A Graph Store PUT with the admin token (unless ``headers`` say otherwise)."""
         sent = {"Authorization": f"Bearer {ADMIN_TOKEN}", **headers}
         if content_type is not None:

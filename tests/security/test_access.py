@@ -82,7 +82,8 @@ def test_writes_without_the_right_token_are_refused(
 
 def test_reads_need_no_token(secure_service: SecureService) -> None:
     response = secure_service.client.get(
-        f"{secure_service.url}/store", params={"graph": "https://example.org/graph/seed"},
+        f"{secure_service.url}/store",
+        params={"graph": "https://example.org/graph/seed"},
         headers={"Accept": "application/n-triples"},
     )
     assert response.status_code == 200 and "Hà Nội" in response.text

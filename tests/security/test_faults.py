@@ -40,9 +40,7 @@ def test_sigkill_during_submissions_loses_no_acknowledged_report(supervised: Sup
 
 
 def test_a_burst_of_mixed_load_has_no_server_error(supervised: Supervised) -> None:
-    figures = load_run(
-        supervised.url, supervised.tokens, supervised.bodies, connections=16, seconds=6.0, submitters=2
-    )
+    figures = load_run(supervised.url, supervised.tokens, supervised.bodies, connections=16, seconds=6.0, submitters=2)
     print(figures.summary())
     assert not [status for status in figures.statuses if status >= 500], (figures.statuses, figures.errors[:5])
     assert not figures.errors, figures.errors[:10]
@@ -105,22 +103,37 @@ def test_a_remote_store_that_stops_gives_503_then_recovers_without_restarting_ip
     try:
         store = RemoteStore(f"{endpoint}/query", f"{endpoint}/update", f"{endpoint}/store", query_timeout=5.0)
         settings = Settings(
-            data_dir=tmp_path / "data", store_mode="remote", remote_query_url=f"{endpoint}/query",
-            remote_update_url=f"{endpoint}/update", remote_store_url=f"{endpoint}/store", admin_token=ADMIN_TOKEN,
+            data_dir=tmp_path / "data",
+            store_mode="remote",
+            remote_query_url=f"{endpoint}/query",
+            remote_update_url=f"{endpoint}/update",
+            remote_store_url=f"{endpoint}/store",
+            admin_token=ADMIN_TOKEN,
         )
         url = running_service(settings, store)
         write = {"Content-Type": "application/n-triples", "Authorization": f"Bearer {ADMIN_TOKEN}"}
         query = {"query": "SELECT ?o { GRAPH <https://example.org/g> { ?s ?p ?o } }"}
         accept = {"Accept": "application/sparql-results+json"}
         with httpx.Client(timeout=30.0) as client:
-            first = client.put(f"{url}/store", params={"graph": "https://example.org/g"},
-                               content=b'<https://e/a> <https://e/b> "before" .', headers=write)
+            first = client.put(
+                f"{url}/store",
+                params={"graph": "https://example.org/g"},
+                content=b'<https://e/a> <https://e/b> "before" .',
+                headers=write,
+            )
             assert first.status_code == 201, first.text
             oxigraph.kill()
             oxigraph.wait()
             refused(client.get(f"{url}/sparql", params=query, headers=accept), 503, "cannot be reached")
-            refused(client.post(f"{url}/store", params={"graph": "https://example.org/g"},
-                                content=b'<https://e/a> <https://e/b> "during" .', headers=write), 503)
+            refused(
+                client.post(
+                    f"{url}/store",
+                    params={"graph": "https://example.org/g"},
+                    content=b'<https://e/a> <https://e/b> "during" .',
+                    headers=write,
+                ),
+                503,
+            )
             refused(client.get(f"{url}/queries/list_targets", params={"year": "2025"}, headers=accept), 503)
             oxigraph = start_oxigraph(tmp_path / "oxigraph", port)
             deadline = time.monotonic() + 30
@@ -128,8 +141,12 @@ def test_a_remote_store_that_stops_gives_503_then_recovers_without_restarting_ip
                 assert time.monotonic() < deadline, answer.text
                 time.sleep(0.1)
             assert [row["o"]["value"] for row in answer.json()["results"]["bindings"]] == ["before"]
-            again = client.post(f"{url}/store", params={"graph": "https://example.org/g"},
-                                content=b'<https://e/a> <https://e/b> "after" .', headers=write)
+            again = client.post(
+                f"{url}/store",
+                params={"graph": "https://example.org/g"},
+                content=b'<https://e/a> <https://e/b> "after" .',
+                headers=write,
+            )
             assert again.status_code == 204, again.text
     finally:
         oxigraph.kill()

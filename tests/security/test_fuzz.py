@@ -18,23 +18,34 @@ MAX_SECONDS = 20
 
 def fuzz(service: SecureService, report: Path, *headers: str) -> subprocess.CompletedProcess[str]:
     command = [
-        str(SCHEMATHESIS), "run", f"{service.url}/openapi.json",
-        "--checks", "not_a_server_error",
-        "--max-examples", str(MAX_EXAMPLES),
-        "--max-time", str(MAX_SECONDS),
-        "--seed", "160",
-        "--workers", "2",
-        "--request-timeout", "20",
-        "--phases", "examples,coverage,fuzzing",
-        "--suppress-health-check", "all",
+        str(SCHEMATHESIS),
+        "run",
+        f"{service.url}/openapi.json",
+        "--checks",
+        "not_a_server_error",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--max-time",
+        str(MAX_SECONDS),
+        "--seed",
+        "160",
+        "--workers",
+        "2",
+        "--request-timeout",
+        "20",
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--suppress-health-check",
+        "all",
         "--no-color",
-        "--report", "ndjson", "--report-ndjson-path", str(report),
+        "--report",
+        "ndjson",
+        "--report-ndjson-path",
+        str(report),
     ]
     for header in headers:
         command += ["--header", header]
-    return subprocess.run(
-        command, capture_output=True, text=True, timeout=MAX_SECONDS + 120, cwd=report.parent
-    )
+    return subprocess.run(command, capture_output=True, text=True, timeout=MAX_SECONDS + 120, cwd=report.parent)
 
 
 def requests_made(report: Path) -> int:

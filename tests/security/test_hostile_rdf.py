@@ -30,17 +30,30 @@ def secure_service(shared_service: SecureService) -> SecureService:
 @pytest.mark.parametrize(
     ("content_type", "body", "words"),
     [
-        (TURTLE, "@prefix ex: <https://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \"open string .\n", ["line 3"]),
+        (TURTLE, '@prefix ex: <https://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "open string .\n', ["line 3"]),
         (TURTLE, "@prefix ex: <https://example.org/> .\nex:a ex:b .\n", ["line 2"]),
         (TURTLE, "ex:a ex:b ex:c .\n", ["turtle"]),
         (JSON_LD, '{"@id": "https://example.org/a", "https://example.org/p": [1, 2,}', ["json", "line 1"]),
-        (RDF_XML, '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description>\n'
-                  "</rdf:RDF>\n", ["line 3"]),
-        (N_TRIPLES, "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
-                    "<https://example.org/a> <https://example.org/b> broken .\n", ["line 2"]),
+        (
+            RDF_XML,
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description>\n</rdf:RDF>\n',
+            ["line 3"],
+        ),
+        (
+            N_TRIPLES,
+            "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
+            "<https://example.org/a> <https://example.org/b> broken .\n",
+            ["line 2"],
+        ),
     ],
-    ids=["turtle-unterminated-string", "turtle-missing-object", "turtle-unknown-prefix", "jsonld-bad-json",
-         "rdfxml-unclosed", "ntriples-bad-object"],
+    ids=[
+        "turtle-unterminated-string",
+        "turtle-missing-object",
+        "turtle-unknown-prefix",
+        "jsonld-bad-json",
+        "rdfxml-unclosed",
+        "ntriples-bad-object",
+    ],
 )
 def test_malformed_rdf_is_refused_with_its_position(
     secure_service: SecureService, content_type: str, body: str, words: list[str]
@@ -232,13 +245,18 @@ RDF_XML_OPEN = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: (content type, body, words the detail names besides its line and column).
 PARSER_ERRORS = {
     "turtle-deep-blank-nodes": (
-        TURTLE, "<http://e/x> <http://e/p> " + "[ <http://e/p> " * DEEP + "1" + " ]" * DEEP + " .\n", ["nested deeper"]
+        TURTLE,
+        "<http://e/x> <http://e/p> " + "[ <http://e/p> " * DEEP + "1" + " ]" * DEEP + " .\n",
+        ["nested deeper"],
     ),
     "turtle-deep-lists": (TURTLE, "<http://e/x> <http://e/p> " + "( " * DEEP + "1" + " )" * DEEP + " .\n", ["nested"]),
     "rdfxml-deep": (
         RDF_XML,
-        RDF_XML_OPEN + '<rdf:Description rdf:about="https://example.org/x">'
-        + "<e:p><rdf:Description>" * DEEP + "</rdf:Description></e:p>" * DEEP + "</rdf:Description></rdf:RDF>",
+        RDF_XML_OPEN
+        + '<rdf:Description rdf:about="https://example.org/x">'
+        + "<e:p><rdf:Description>" * DEEP
+        + "</rdf:Description></e:p>" * DEEP
+        + "</rdf:Description></rdf:RDF>",
         ["nested deeper"],
     ),
     "jsonld-deep": (JSON_LD, '{"@id": "https://e/a", "https://e/p": ' + "[" * DEEP + "1" + "]" * DEEP + "}", ["deep"]),
@@ -261,7 +279,9 @@ PARSER_ERRORS = {
     "jsonld-type-object": (JSON_LD, '{"@id": "https://e/a", "@type": {}, "https://e/p": 1}', ["@type", "an object"]),
     "jsonld-value-object": (JSON_LD, '{"@id": "https://e/a", "https://e/p": {"@value": {}}}', ["@value"]),
     "jsonld-language-number": (
-        JSON_LD, '{"@id": "https://e/a", "https://e/p": {"@value": "x", "@language": 5}}', ["@language"]
+        JSON_LD,
+        '{"@id": "https://e/a", "https://e/p": {"@value": "x", "@language": 5}}',
+        ["@language"],
     ),
     "jsonld-context-number": (JSON_LD, '{"@context": 5, "@id": "https://e/a"}', ["@context"]),
     "jsonld-term-number": (JSON_LD, '{"@context": {"p": 5}, "@id": "https://e/a", "p": 1}', ["term definition"]),
@@ -290,12 +310,14 @@ def test_parser_errors_are_400_with_line_and_column_everywhere(
     content = body.encode("utf-8")
     _positioned(secure_service.put(content, content_type), words)
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": content_type}
-    _positioned(client.post(f"{url}/store", params={"graph": "https://example.org/graph/new"}, content=content,
-                            headers=admin), words)
-    _positioned(client.post(f"{url}/reports/validate", content=content, headers={"Content-Type": content_type}),
-                words)
+    _positioned(
+        client.post(f"{url}/store", params={"graph": "https://example.org/graph/new"}, content=content, headers=admin),
+        words,
+    )
+    _positioned(client.post(f"{url}/reports/validate", content=content, headers={"Content-Type": content_type}), words)
     submitted = client.post(
-        f"{url}/reports", content=content,
+        f"{url}/reports",
+        content=content,
         headers={"Content-Type": content_type, "Authorization": f"Bearer {report_token}"},
     )
     _positioned(submitted, words)

@@ -52,8 +52,17 @@ def update(service: SecureService, text: str) -> httpx.Response:
         "ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
         "# SERVICE <{url}> in a comment does not hide the real one\nSELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     ],
-    ids=["service", "service-silent", "service-optional", "service-prefixed", "service-relative", "from",
-         "from-named", "service-in-exists", "service-after-comment"],
+    ids=[
+        "service",
+        "service-silent",
+        "service-optional",
+        "service-prefixed",
+        "service-relative",
+        "from",
+        "from-named",
+        "service-in-exists",
+        "service-after-comment",
+    ],
 )
 def test_query_naming_a_remote_iri_makes_no_connection(
     secure_service: SecureService, trap: Trap, template: str
@@ -196,7 +205,7 @@ def test_catastrophic_regex_is_stopped_or_linear(secure_service: SecureService) 
     """A regex built to backtrack, over a long string made in the query: the engine either uses a linear-time
     regex engine (answers) or the deadline stops it; the service answers another client meanwhile either way."""
     heavy = (
-        'SELECT (COUNT(*) AS ?n) WHERE { VALUES ?i { 1 2 3 4 5 6 7 8 9 10 } ?s ?p ?o . ?s2 ?p2 ?o2 . '
+        "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?i { 1 2 3 4 5 6 7 8 9 10 } ?s ?p ?o . ?s2 ?p2 ?o2 . "
         'BIND(CONCAT(STR(?i), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!") AS ?text) '
         'FILTER(REGEX(?text, "^(a+)+$") || REGEX(?text, "(a|aa)+$")) }'
     )

@@ -38,11 +38,17 @@ def stored_labels(service: SecureService) -> list[str]:
     [
         ("text/turtle", '<https://example.org/s> <https://example.org/label> "{text}"@vi .'),
         ("application/n-triples", '<https://example.org/s> <https://example.org/label> "{text}"@vi .'),
-        ("application/ld+json", '{{"@id": "https://example.org/s", "https://example.org/label": '
-                                '{{"@value": "{text}", "@language": "vi"}}}}'),
-        ("application/rdf+xml", '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-                                'xmlns:ex="https://example.org/"><rdf:Description rdf:about="https://example.org/s">'
-                                '<ex:label xml:lang="vi">{text}</ex:label></rdf:Description></rdf:RDF>'),
+        (
+            "application/ld+json",
+            '{{"@id": "https://example.org/s", "https://example.org/label": '
+            '{{"@value": "{text}", "@language": "vi"}}}}',
+        ),
+        (
+            "application/rdf+xml",
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:ex="https://example.org/"><rdf:Description rdf:about="https://example.org/s">'
+            '<ex:label xml:lang="vi">{text}</ex:label></rdf:Description></rdf:RDF>',
+        ),
     ],
     ids=["turtle", "n-triples", "json-ld", "rdf-xml"],
 )
@@ -62,7 +68,7 @@ def test_sparql_update_stores_nfc(secure_service: SecureService) -> None:
     response = secure_service.client.post(
         f"{secure_service.url}/sparql",
         content=f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <https://example.org/s> <https://example.org/label> "{NFD}"@vi '
-                f'}} }}'.encode(),
+        f"}} }}".encode(),
         headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {ADMIN_TOKEN}"},
     )
     assert response.status_code == 204, response.text

@@ -10,9 +10,11 @@ from ipgraph.store.base import QueryRequest, Store, UpdateRequest
 
 #: Ten triples joined with themselves eight times: 10^8 rows to count, minutes of work for any engine.
 CARTESIAN_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8)) + " }"
-TEN_TRIPLES = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> " + ", ".join(
-    str(number) for number in range(10)
-) + " } }"
+TEN_TRIPLES = (
+    "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> "
+    + ", ".join(str(number) for number in range(10))
+    + " } }"
+)
 
 
 def test_runaway_query_is_stopped_at_the_deadline_and_the_store_keeps_answering(busy_store: Store) -> None:

@@ -38,18 +38,30 @@ HEADER = """# title@en: a header that names other forms
 # CONSTRUCT no graph
 # INSERT nothing either; this only reads
 """
-SELECT_TARGETS = HEADER + """PREFIX ipg: <https://w3id.org/ipgraph/def#>
+SELECT_TARGETS = (
+    HEADER
+    + """PREFIX ipg: <https://w3id.org/ipgraph/def#>
 SELECT ?target ?label WHERE { ?target a ipg:Target ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }
 ORDER BY ?target ?label
 """
-ASK_TARGETS = HEADER + """PREFIX ipg: <https://w3id.org/ipgraph/def#>
+)
+ASK_TARGETS = (
+    HEADER
+    + """PREFIX ipg: <https://w3id.org/ipgraph/def#>
 ASK { ?target a ipg:Target }
 """
-CONSTRUCT_TARGETS = HEADER + """PREFIX ipg: <https://w3id.org/ipgraph/def#>
+)
+CONSTRUCT_TARGETS = (
+    HEADER
+    + """PREFIX ipg: <https://w3id.org/ipgraph/def#>
 CONSTRUCT { ?target a ipg:Target } WHERE { ?target a ipg:Target }
 """
-DESCRIBE_PLAN = HEADER + """DESCRIBE <https://w3id.org/ipgraph/id/plan-160-kh-ubnd-2021>
+)
+DESCRIBE_PLAN = (
+    HEADER
+    + """DESCRIBE <https://w3id.org/ipgraph/id/plan-160-kh-ubnd-2021>
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +117,7 @@ def test_the_premise_sparqlwrapper_misreads_these_texts() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CANNED))
-def test_every_canned_query_answers_alike_on_both_engines(
-    name: str, stores: tuple[EmbeddedStore, RemoteStore]
-) -> None:
+def test_every_canned_query_answers_alike_on_both_engines(name: str, stores: tuple[EmbeddedStore, RemoteStore]) -> None:
     query: CannedQuery = CANNED[name]
     bindings: dict[str, Identifier] = query.bind({})
     embedded, remote = stores
@@ -159,7 +169,7 @@ def test_an_update_whose_comments_name_query_forms_is_sent_as_an_update(remote_s
     graph = URIRef("https://w3id.org/ipgraph/graph/test-forms")
     update = (
         "# SELECT nothing: this header only talks\n# ASK no question\n# CONSTRUCT no graph\n# DESCRIBE nothing\n"
-        f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:s> <urn:x:p> \"ask\" }} }}"
+        f'INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:s> <urn:x:p> "ask" }} }}'
     )
     assert guessed_form(update) != "INSERT"
     before = remote_store.generation

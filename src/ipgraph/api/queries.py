@@ -28,8 +28,6 @@ router = APIRouter(tags=["canned queries"])
 RESERVED_PARAMETERS = frozenset({"format", "lang"}) | TABLE_PARAMETERS
 
 
-
-
 def describe_query(query: CannedQuery, request: Request) -> dict[str, Any]:
     """A JSON-ready description of one canned query, with the URL that runs it."""
     path = request.app.url_path_for("run_canned_query", name=query.name)

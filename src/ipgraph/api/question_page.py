@@ -28,9 +28,7 @@ from ipgraph.query_service import QueryService
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def question_page(
-    request: Request, queries: QueryService, query: CannedQuery, supplied: Mapping[str, str]
-) -> Response:
+def question_page(request: Request, queries: QueryService, query: CannedQuery, supplied: Mapping[str, str]) -> Response:
     """The page of ``query`` run with ``supplied`` parameter values (defaults for the rest)."""
     lang = request_language(request)
     values = current_values(query, supplied)

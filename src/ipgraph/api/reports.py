@@ -115,9 +115,7 @@ def list_reports(
     as the registry's triples about them in an RDF format."""
     chosen = choose_format(format, request.headers.get("accept"), LIST_FORMATS)
     chosen_organisation = organisation_from_text(organisation) if organisation else None
-    versions = service.archive.versions(
-        chosen_organisation, check_year(year) if year is not None else None
-    )
+    versions = service.archive.versions(chosen_organisation, check_year(year) if year is not None else None)
     selected = [item for item in versions if item.current or not current]
     headers = {"Vary": "Accept"}
     if chosen is JSON or chosen is HTML:

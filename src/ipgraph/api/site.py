@@ -61,10 +61,7 @@ def home(request: Request, settings: SettingsDep, store: StoreDep, queries: Cann
         "tasks": list_members(store, IPG.Task),
         "targets": list_members(store, IPG.Target),
         "ip_categories": list_concepts(store, IPR["ip-categories"]),
-        "questions": [
-            (name, query.title(lang), query.descriptions.get(lang, ""))
-            for name, query in queries.items()
-        ],
+        "questions": [(name, query.title(lang), query.descriptions.get(lang, "")) for name, query in queries.items()],
         "href": lambda iri: link_target(settings.base_iri, str(iri)),
     }
     return render_page(request, "home.html", context)

@@ -44,9 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ipgraph.api import create_app
 
-    settings = Settings.from_env(
-        host=args.host, port=args.port, data_dir=args.data_dir, project_dir=args.project_dir
-    )
+    settings = Settings.from_env(host=args.host, port=args.port, data_dir=args.data_dir, project_dir=args.project_dir)
     _check_port_free(settings.host, settings.port)
     store = open_store(settings, load_project=False)
     try:

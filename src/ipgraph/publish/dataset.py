@@ -91,9 +91,7 @@ def example_resources(base_iri: str) -> tuple[URIRef, ...]:
 
 def used_vocabularies(store: Store, base_iri: str) -> list[URIRef]:
     """The namespaces of ``PREFIXES`` whose terms the store uses as predicates or classes (``void:vocabulary``)."""
-    namespaces = sorted(
-        {_published(namespace, base_iri) for namespace in PREFIXES.values()}, key=len, reverse=True
-    )
+    namespaces = sorted({_published(namespace, base_iri) for namespace in PREFIXES.values()}, key=len, reverse=True)
     found: set[str] = set()
     for row in store.select(_USED_TERMS):
         term = str(row.get("term", ""))

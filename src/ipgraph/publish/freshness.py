@@ -54,9 +54,7 @@ class FreshnessTracker:
             return self._current
 
 
-def is_not_modified(
-    state: StoreState, etag: str, if_none_match: str | None, if_modified_since: str | None
-) -> bool:
+def is_not_modified(state: StoreState, etag: str, if_none_match: str | None, if_modified_since: str | None) -> bool:
     """Whether a GET may be answered 304: ``If-None-Match`` decides when present (weak comparison, RFC 9110
     §13.1.2), else ``If-Modified-Since`` against the state's date (§13.1.3)."""
     if if_none_match is not None:

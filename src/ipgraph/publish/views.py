@@ -297,7 +297,7 @@ def prefixed_name(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
             best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
 def natural_key(text: str) -> tuple[object, ...]:
@@ -314,4 +314,3 @@ def sorted_terms(values: Iterable[Node]) -> list[Node]:
         return (0, *natural_key(str(node)))
 
     return sorted(values, key=key)
-

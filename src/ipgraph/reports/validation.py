@@ -393,9 +393,7 @@ def _groupable(text: str) -> bool:
     (checked on the rows). The PREFIX lines are left out of the test: an IRI may contain any of these words.
     """
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().upper().startswith("PREFIX"))
-    return re.search(r"SELECT\s+[^{]*[$?]this\b", body, re.IGNORECASE) is not None and not _NOT_GROUPABLE.search(
-        body
-    )
+    return re.search(r"SELECT\s+[^{]*[$?]this\b", body, re.IGNORECASE) is not None and not _NOT_GROUPABLE.search(body)
 
 
 def _with_inline_prefixes(shapes: Graph) -> Graph:

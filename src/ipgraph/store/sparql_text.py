@@ -70,7 +70,6 @@ def _has_dataset_clause(query: str) -> bool:
     return any(_keyword(token) == "FROM" and token.depth == 0 for token in tokens(query))
 
 
-
 @dataclass(frozen=True)
 class DatasetClauses:
     """The IRIs of a query's FROM and FROM NAMED clauses, prefixes and BASE resolved (SPARQL 1.1 Query §13.2)."""
@@ -109,6 +108,7 @@ def _resolve_iri(token: Token, prefixes: Mapping[str, str], base: str) -> str | 
     if token.kind == "word" and colon and prefix in prefixes:
         return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
     return None
+
 
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 

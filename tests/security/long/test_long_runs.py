@@ -37,7 +37,11 @@ def kill_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervised
 def test_mixed_load_at_64_connections_for_60_seconds(load_server: Supervised) -> None:
     url = load_server.supervisor.server.url
     figures = load_run(
-        url, load_server.tokens, load_server.bodies, connections=CONNECTIONS, seconds=LOAD_SECONDS,
+        url,
+        load_server.tokens,
+        load_server.bodies,
+        connections=CONNECTIONS,
+        seconds=LOAD_SECONDS,
         submitters=SUBMITTERS,
     )
     print("\nLOAD RUN\n" + figures.summary())
