@@ -18,35 +18,24 @@ import pytest
 from rdflib import URIRef
 from security_support import (
     QUERY_TIMEOUT,
+    QUERY_WORKERS,
     SEED_GRAPH,
     SEED_TURTLE,
     SecureService,
     Trap,
+    seeded_service,
     serve_in_thread,
     service_settings,
 )
 
 from ipgraph.store.embedded import EmbeddedStore
 
-QUERY_WORKERS = 2
-
 
 @pytest.fixture
 def secure_service(tmp_path: Path, running_service: Any) -> Iterator[SecureService]:
     """The service over a seeded embedded store; see the module docstring."""
-    settings = service_settings(tmp_path)
-    store = EmbeddedStore(
-        settings.data_dir, workers=QUERY_WORKERS, query_timeout=QUERY_TIMEOUT, row_limit=settings.row_limit
-    )
-    seed = tmp_path / "seed.ttl"
-    seed.write_text(SEED_TURTLE, encoding="utf-8")
-    store.load_file(seed, URIRef(SEED_GRAPH))
-    try:
-        url = running_service(settings, store)
-        with httpx.Client(timeout=30.0) as client:
-            yield SecureService(url, store, settings, client)
-    finally:
-        store.close()
+    with seeded_service(service_settings(tmp_path), running_service) as service:
+        yield service
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from rdflib import URIRef
 from servers import serve
 
 from ipgraph.settings import Settings
@@ -141,3 +142,23 @@ def serve_in_thread(settings: Settings, store: Store) -> Iterator[str]:
 
     with serve(create_app(settings, store)) as url:
         yield url
+
+
+#: Two query workers, so a light query always finds one free while a runaway query holds the other until its
+#: deadline (with one, the light query would race the killed worker's replacement).
+QUERY_WORKERS = 2
+
+
+@contextmanager
+def seeded_service(settings: Settings, running_service: Any, workers: int = QUERY_WORKERS) -> Iterator[SecureService]:
+    """The app in a real uvicorn over an embedded store in ``settings.data_dir`` holding :data:`SEED_TURTLE`."""
+    store = EmbeddedStore(settings.data_dir, workers=workers, query_timeout=QUERY_TIMEOUT, row_limit=settings.row_limit)
+    seed = settings.data_dir / "seed.ttl"
+    seed.write_text(SEED_TURTLE, encoding="utf-8")
+    store.load_file(seed, URIRef(SEED_GRAPH))
+    try:
+        url = running_service(settings, store)
+        with httpx.Client(timeout=30.0) as client:
+            yield SecureService(url, store, settings, client)
+    finally:
+        store.close()

@@ -9,16 +9,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from rdflib import URIRef
-from security_support import ADMIN_TOKEN, QUERY_TIMEOUT, SEED_GRAPH, SEED_TURTLE, SecureService, Trap, refused
+from security_support import (
+    ADMIN_TOKEN,
+    SecureService,
+    Trap,
+    refused,
+    seeded_service,
+)
 from security_support import service_settings as secure_settings
 
 from ipgraph.errors import IpgraphError
 from ipgraph.store import open_store
 from ipgraph.store.base import QueryRequest
-from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.sandbox import IsolatedThread
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -28,17 +31,8 @@ SPARQL_JSON = "application/sparql-results+json"
 @pytest.fixture
 def unguarded_service(tmp_path: Path, running_service: Any) -> Iterator[SecureService]:
     """The service with its guard off, over a seeded embedded store with no allowed endpoints."""
-    settings = secure_settings(tmp_path, fetch_guard=False)
-    store = EmbeddedStore(settings.data_dir, workers=1, query_timeout=QUERY_TIMEOUT, row_limit=settings.row_limit)
-    seed = tmp_path / "seed.ttl"
-    seed.write_text(SEED_TURTLE, encoding="utf-8")
-    store.load_file(seed, URIRef(SEED_GRAPH))
-    try:
-        url = running_service(settings, store)
-        with httpx.Client(timeout=30.0) as client:
-            yield SecureService(url, store, settings, client)
-    finally:
-        store.close()
+    with seeded_service(secure_settings(tmp_path, fetch_guard=False), running_service, workers=1) as service:
+        yield service
 
 
 def test_this_machine_can_isolate_a_thread() -> None:
