@@ -74,10 +74,14 @@ def _table(ipgraph: str, virtuoso: str, texts: dict[str, str], runs: int, time_h
     with httpx.Client(timeout=300) as client:
         for name, text in texts.items():
             try:
-                ours, _ = time_http(client, f"{ipgraph}/sparql", text, runs)
                 theirs, _ = time_http(client, virtuoso, text, runs)
             except httpx.HTTPStatusError as error:
-                print(f"| {name} | refused: {error.response.status_code} ({error.request.url.path}) | | |")
+                print(f"| {name} | | Virtuoso refuses it: {_refusal(error)} | |")
+                continue
+            try:
+                ours, _ = time_http(client, f"{ipgraph}/sparql", text, runs)
+            except httpx.HTTPStatusError as error:
+                print(f"| {name} | ipgraph refuses it: {_refusal(error)} | | |")
                 continue
             ratios.append(ours / theirs)
             print(f"| {name} | {ours * 1000:.1f} ms | {theirs * 1000:.1f} ms | {ours / theirs:.2f} |")
@@ -86,6 +90,12 @@ def _table(ipgraph: str, virtuoso: str, texts: dict[str, str], runs: int, time_h
             f"\nmedian ratio ipgraph ÷ Virtuoso over {len(ratios)} queries: {statistics.median(ratios):.2f} "
             f"(worst {max(ratios):.2f}); load average after: {', '.join(f'{v:.1f}' for v in os.getloadavg())}"
         )
+
+
+def _refusal(error: httpx.HTTPStatusError) -> str:
+    """The status and the first line of the message, for the table."""
+    first = error.response.text.strip().splitlines()[:1]
+    return f"{error.response.status_code} {first[0][:120] if first else ''}".strip().replace("|", "\\|")
 
 
 def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 600) -> None:
