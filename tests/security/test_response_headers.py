@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
+import httpx
 import pytest
-from security_support import SecureService
+from security_support import SecureService, service_settings
+from servers import serve
 
 from ipgraph.api.static_files import STATIC_DIR
 
@@ -148,3 +151,24 @@ def test_the_api_documentation_is_served_by_the_service_itself(shared_service: S
     assert not re.search(r"https?://(cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com)", bundle)
     assert shared_service.client.get(shared_service.url + "/redoc").status_code == 404
     assert shared_service.client.get(shared_service.url + "/openapi.json").json()["info"]["title"] == "ipgraph"
+
+
+def test_an_unexpected_error_answers_500_with_the_security_headers(tmp_path: Path) -> None:
+    """Starlette's outermost error middleware answers an exception no handler took; that answer carries the
+    headers too, and says nothing of the error."""
+    from ipgraph.api import create_app
+
+    settings = service_settings(tmp_path)
+    app = create_app(settings)
+
+    def explode() -> None:
+        raise RuntimeError("secret detail of a failure")
+
+    app.add_api_route("/explode", explode)
+    with serve(app) as url, httpx.Client(timeout=30.0) as client:
+        response = client.get(url + "/explode")
+    assert response.status_code == 500
+    assert "secret detail" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert _directives(response.headers["content-security-policy"])["script-src"] == "'self'"

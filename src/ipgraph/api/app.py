@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp
 
 from ipgraph import __version__
 from ipgraph.api import (
@@ -76,7 +77,7 @@ def create_app(
                 app.state.store.close()
 
     # FastAPI's /docs and /redoc load scripts from a CDN; ipgraph serves its own /docs (ipgraph.api.api_docs).
-    app = FastAPI(title="ipgraph", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = _SecuredApp(title="ipgraph", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.local_admin_token = local_token  # auth.LOCAL_TOKEN_STATE: the runtime file's secret, if any
     if store is not None:
@@ -108,9 +109,19 @@ def create_app(
     # Links may follow the request's host (ipgraph.api.public_urls), so only the operator's names are accepted:
     # any other Host header is a 400 before a router runs (a hostile Host cannot reach a page or a description).
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_host_names()), www_redirect=False)
-    # Outermost, so every answer carries the headers, a refused Host included.
-    app.add_middleware(SecurityHeadersMiddleware, retry_after_seconds=RETRY_AFTER_SECONDS)
     return app
+
+
+class _SecuredApp(FastAPI):
+    """The app with :class:`SecurityHeadersMiddleware` around Starlette's whole stack.
+
+    Middleware added with ``add_middleware`` sits inside Starlette's outermost error middleware, which answers an
+    unexpected exception's 500 on its own; wrapping the built stack makes that answer, and a refused Host, carry
+    the headers too.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack(), retry_after_seconds=RETRY_AFTER_SECONDS)
 
 
 def _open_app_objects(app: FastAPI, settings: Settings) -> None:
