@@ -36,6 +36,7 @@ from ipgraph.reports.sparql_rewrite import GRAPH_VARIABLE
 from ipgraph.reports.storage import VERSIONS_QUERY, StoredVersion, versions_from_rows
 from ipgraph.reports.validation import PLAN_FILES, SHAPES_FILES, plan_context
 from ipgraph.store.base import Store
+from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.terms import from_ox, to_ox, to_ox_named_node
 
 
@@ -93,13 +94,20 @@ class Dataset:
     only, and the profile reads version graphs only, so they are left in place rather than deleted.
     """
 
-    def __init__(self, context: Graph) -> None:
-        self.store = ox.Store()
+    def __init__(self, context: Graph, store: ox.Store | None = None) -> None:
+        self.store = store if store is not None else ox.Store()
         self.graphs: list[URIRef] = []
         self._context = context
         self._use_context()
         self._plan_predicates = frozenset(str(predicate) for predicate in context.predicates())
         self._plan_types = frozenset(str(cls) for cls in context.objects(None, RDF.type))
+
+    @classmethod
+    def over(cls, store: ox.Store, context: Graph) -> tuple[Dataset, list[StoredVersion]]:
+        """Re-validation's dataset made of an in-memory copy of the store (its default graph becomes the plan
+        slice), and the versions its registry lists."""
+        dataset = cls(context, store)
+        return dataset, dataset.use_registry()
 
     def _use_context(self) -> None:
         """Make the default graph hold the plan slice and nothing else."""
@@ -113,8 +121,8 @@ class Dataset:
         self.graphs.append(name)
 
     def load_nquads(self, body: bytes) -> list[StoredVersion]:
-        """Bulk-load a store's N-Quads dump and return the versions its registry lists (the dump's default graph
-        is replaced by the plan slice)."""
+        """Bulk-load a store's N-Quads dump (the remote store's route) and return the versions its registry lists
+        (the dump's default graph is replaced by the plan slice)."""
         self.store.bulk_load(body, format=ox.RdfFormat.N_QUADS)
         self._use_context()
         return self.use_registry()
@@ -132,18 +140,18 @@ class Dataset:
 
     def profile(self) -> DataProfile:
         """Which predicates the versions and the plan slice use (see :class:`DataProfile`)."""
-        others = self._other_graphs()
-        skip = f"FILTER (?{GRAPH_VARIABLE} NOT IN ({', '.join(others)}))" if others else ""
+        skip = self._versions_only()
         rows = self.select(f"SELECT DISTINCT ?p WHERE {{ GRAPH ?{GRAPH_VARIABLE} {{ ?s ?p ?o }} {skip} }}")
         reports = frozenset(str(row[0].value) for row in rows if row[0] is not None)
         rows = self.select(f"SELECT DISTINCT ?c WHERE {{ GRAPH ?{GRAPH_VARIABLE} {{ ?s a ?c }} {skip} }}")
         report_types = frozenset(str(row[0].value) for row in rows if row[0] is not None)
         return DataProfile(reports, self._plan_predicates, report_types, self._plan_types)
 
-    def _other_graphs(self) -> list[str]:
-        """The named graphs that are not versions (as SPARQL text), sorted."""
+    def _versions_only(self) -> str:
+        """A FILTER keeping ``?ipgraph_graph`` to version graphs: it leaves out the few other named graphs."""
         versions = {ox.NamedNode(str(graph)) for graph in self.graphs}
-        return sorted(str(graph) for graph in self.store.named_graphs() if graph not in versions)
+        others = sorted(str(graph) for graph in self.store.named_graphs() if graph not in versions)
+        return f"FILTER (?{GRAPH_VARIABLE} NOT IN ({', '.join(others)}))" if others else ""
 
     def share_plan_subclasses(self) -> None:
         """Copy the plan's rdfs:subClassOf links into each version holding links of its own, so a subclass
@@ -158,19 +166,17 @@ class Dataset:
 
     def keep_focus_sets(self, compiled: CompiledShapes) -> None:
         """Compute each shape's focus nodes once and keep them where its checks start (see :class:`FocusSet`)."""
-        link = ox.NamedNode(FOCUS_LINK)
-        versions = {ox.NamedNode(str(graph)) for graph in self.graphs}
+        skip = self._versions_only()
         for focus in compiled.focus_sets:
             if self.store.query(focus.plan_query):
                 raise RevalidationError(
                     f"the plan itself holds focus nodes of {focus.shape}; re-validation checks reports only"
                 )
-            graph = ox.NamedNode(str(focus.graph))
-            self.store.clear_graph(graph)
-            self.store.extend(
-                ox.Quad(row[GRAPH_VARIABLE], link, row["this"], graph)
-                for row in self.select(focus.query)
-                if row[GRAPH_VARIABLE] in versions
+            self.store.clear_graph(ox.NamedNode(str(focus.graph)))
+            # One update: the rows never become Python objects.
+            self.store.update(
+                f"INSERT {{ GRAPH <{focus.graph}> {{ ?{GRAPH_VARIABLE} <{FOCUS_LINK}> ?this }} }} "
+                f"WHERE {{ {{ {focus.query} }} {skip} }}"
             )
 
     def select(self, query: str) -> Iterable[ox.QuerySolution]:
@@ -321,11 +327,14 @@ def judge(findings: Iterable[Finding], rules: Rules) -> dict[URIRef, tuple[bool,
 def revalidate_store(store: Store, rules: Rules) -> Revalidation:
     """Re-validate every stored version (current and replaced) against ``rules``."""
     started = time.perf_counter()
-    dataset = Dataset(rules.context)
-    body = store.dump(None, "application/n-quads")
-    assert body is not None  # noqa: S101 - no output path given: the dump is returned
-    versions = dataset.load_nquads(body)
-    del body
+    if isinstance(store, EmbeddedStore):
+        dataset, versions = Dataset.over(store.in_memory_copy(), rules.context)
+    else:
+        dataset = Dataset(rules.context)
+        body = store.dump(None, "application/n-quads")
+        assert body is not None  # noqa: S101 - no output path given: the dump is returned
+        versions = dataset.load_nquads(body)
+        del body
     findings, compiled = check_dataset(dataset, rules)
     judged = judge(findings, rules)
     outcomes = tuple(VersionOutcome(version, *judged.get(version.graph, (True, ()))) for version in versions)
