@@ -204,5 +204,8 @@ def test_named_graphs_that_are_not_versions_are_not_judged(rules: Rules) -> None
         ox.Quad(ox.NamedNode("urn:example:s"), ox.NamedNode("urn:example:only-here"), ox.Literal("x"), examples)
     )
     assert dataset.profile() == alone
+    unnamed = ox.BlankNode()
+    dataset.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), unnamed) for s, p, o in invalid)  # type: ignore[arg-type]
+    assert dataset.profile() == alone
     findings, _compiled = check_dataset(dataset, rules)
     assert findings and {finding.graph for finding in findings} <= {valid.name}

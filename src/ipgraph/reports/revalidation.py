@@ -150,8 +150,12 @@ class Dataset:
     def _versions_only(self) -> str:
         """A FILTER keeping ``?ipgraph_graph`` to version graphs: it leaves out the few other named graphs."""
         versions = {ox.NamedNode(str(graph)) for graph in self.graphs}
-        others = sorted(str(graph) for graph in self.store.named_graphs() if graph not in versions)
-        return f"FILTER (?{GRAPH_VARIABLE} NOT IN ({', '.join(others)}))" if others else ""
+        others = [graph for graph in self.store.named_graphs() if graph not in versions]
+        if not others:
+            return ""
+        # A graph named by a blank node cannot be written in an expression; isIRI leaves those out.
+        named = sorted(str(graph) for graph in others if isinstance(graph, ox.NamedNode))
+        return f"FILTER (isIRI(?{GRAPH_VARIABLE}) && ?{GRAPH_VARIABLE} NOT IN ({', '.join(named)}))"
 
     def share_plan_subclasses(self) -> None:
         """Copy the plan's rdfs:subClassOf links into each version holding links of its own, so a subclass
