@@ -6,12 +6,15 @@ organisation that leads a duty (``tests/report_factory.py``), for every year 202
 their figures changed a little, and ``--broken`` of them (default 3 %) with seeded mutations from
 ``tests/revalidation_corpus.py`` so that findings are produced and mapped to issues too. Storing is not counted.
 
-Then ``revalidate_store`` (what ``ipgraph revalidate`` runs) is timed ``--runs`` times: reading the store's dump,
-building the in-memory dataset, compiling the shapes, running every check, turning rows into issues. One more run
-is broken down by phase and by check. Goal: 10,000 versions in ≤ 20 s wall on the 2-core machine.
+Then ``revalidate_store`` (what ``ipgraph revalidate`` runs) is timed ``--runs`` times: copying the store into
+the in-memory dataset, compiling the shapes, running every check, turning rows into issues. One more run is broken
+down by phase and by check. Goal: 10,000 versions in ≤ 20 s wall on the 2-core machine. ``--routes`` also times
+the ways of getting the store's quads to the checks (an N-Quads dump parsed again, the quad-by-quad copy, a RocksDB
+checkpoint queried where it lies), CPU time beside wall time.
 
-Run: ``.venv/bin/python -u bench/bench_revalidate.py [--reports 10000] [--runs 3]``. It prints the machine, the
-load average before and after, medians and the slowest checks; bench/README.md ("Re-validation") records a run.
+Run: ``.venv/bin/python -u bench/bench_revalidate.py [--reports 10000] [--runs 3] [--store DIR] [--routes]``. It
+prints the machine, the load average before and after, medians and the slowest checks; bench/README.md
+("Re-validation") records a run.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,6 +52,7 @@ from ipgraph.reports.revalidation import (  # noqa: E402
 from ipgraph.reports.shape_compiler import compile_shapes  # noqa: E402
 from ipgraph.reports.storage import (  # noqa: E402
     REGISTRY_GRAPH,
+    VERSIONS_QUERY,
     ReportKey,
     StoredVersion,
     prepare_version,
@@ -128,16 +132,15 @@ def build_store(directory: Path, count: int, broken: float, seed: int) -> Embedd
 
 
 def phases(store: EmbeddedStore, rules: Rules) -> None:
-    """One run broken down: dump and load, compile, each check, issues."""
+    """One run broken down: in-memory copy, registry, compile, focus sets, each check, issues."""
     started = time.perf_counter()
-    body = store.dump(None, "application/n-quads")
-    assert body is not None
+    memory = store.in_memory_copy()
     dumped = time.perf_counter()
-    dataset = Dataset(rules.context)
-    dataset.load_nquads(body)
+    dataset, _versions = Dataset.over(memory, rules.context)
     loaded = time.perf_counter()
     dataset.share_plan_subclasses()
     compiled = compile_shapes(rules.shapes, dataset.profile())
+    profiled = time.perf_counter()
     dataset.keep_focus_sets(compiled)
     prepared = time.perf_counter()
     timings: list[tuple[float, str, int]] = []
@@ -150,14 +153,52 @@ def phases(store: EmbeddedStore, rules: Rules) -> None:
     checked = time.perf_counter()
     judged = judge(findings, rules)
     done = time.perf_counter()
-    print(f"  dump {dumped - started:.2f} s ({len(body) / 1e6:.0f} MB), in-memory load and registry "
-          f"{loaded - dumped:.2f} s, profile, compile, focus sets {prepared - loaded:.2f} s,")  # fmt: skip
+    print(f"  in-memory copy {dumped - started:.2f} s, plan slice and registry "
+          f"{loaded - dumped:.2f} s, profile and compile {profiled - loaded:.2f} s, "
+          f"focus sets {prepared - profiled:.2f} s,")  # fmt: skip
     print(f"  {len(compiled.checks)} checks one after the other {checked - prepared:.2f} s "
           f"(revalidate_store runs them on a thread per core), issues {done - checked:.2f} s")  # fmt: skip
     failing = sum(1 for conforms, _issues in judged.values() if not conforms)
     print(f"  {len(findings)} findings in {len(judged)} versions, {failing} not conforming")
     for seconds, name, rows in sorted(timings, reverse=True)[:6]:
         print(f"    {seconds:6.2f} s  {name} ({rows} rows)")
+
+
+def timed(label: str, work: Callable[[], object]) -> object:
+    """Run ``work`` once and print its wall and CPU time."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    print(f"    {label}: {time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU")
+    return result
+
+
+def routes(path: Path) -> None:
+    """Time the ways of handing the store's quads to the checks, on the engine's own files at ``path``."""
+    live = ox.Store(str(path))
+    scan = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o . ?o ?q ?v } }"  # joins inside every graph
+
+    def dump_and_parse() -> ox.Store:
+        memory = ox.Store()
+        memory.bulk_load(live.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        return memory
+
+    def copy() -> ox.Store:
+        memory = ox.Store()
+        memory.bulk_extend(live)
+        return memory
+
+    print("routes from the store to the checks:")
+    timed("N-Quads dump parsed into memory", dump_and_parse)
+    memory = timed("quad-by-quad copy into memory (what revalidate_store does)", copy)
+    assert isinstance(memory, ox.Store)
+    with tempfile.TemporaryDirectory(dir=path.parent) as temporary:
+        checkpoint = Path(temporary) / "checkpoint"
+        timed("RocksDB checkpoint (Store.backup)", lambda: live.backup(str(checkpoint)))
+        copied = ox.Store(str(checkpoint))
+        for name, store in (("checkpoint", copied), ("memory", memory)):
+            timed(f"registry query on the {name}", lambda store=store: list(store.query(VERSIONS_QUERY)))
+            timed(f"a join inside every graph on the {name}", lambda store=store: list(store.query(scan)))
+        del copied
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -167,6 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--broken", type=float, default=0.03, help="share of versions with a seeded mutation")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--routes", action="store_true", help="also time the ways of copying the store")
+    parser.add_argument(
+        "--store", type=Path, help="keep the built store in this directory, or reuse it when it holds one already"
+    )
     args = parser.parse_args(argv)
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # mutations write ill-typed literals on purpose
     print(machine())
@@ -174,7 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules = Rules.from_project(PROJECT)
     with tempfile.TemporaryDirectory(prefix="ipgraph-bench-revalidate-") as temporary:
         started = time.perf_counter()
-        store = build_store(Path(temporary), args.reports, args.broken, args.seed)
+        directory = args.store or Path(temporary)
+        if (directory / "data" / "store").is_dir():
+            store = EmbeddedStore(directory / "data", workers=1, query_timeout=600.0, row_limit=10_000_000)
+            print(f"reusing the store in {directory} (--reports, --broken and --seed are those it was built with)")
+        else:
+            directory.mkdir(parents=True, exist_ok=True)
+            store = build_store(directory, args.reports, args.broken, args.seed)
         try:
             quads = store.triple_count()
             print(f"stored {args.reports} versions ({quads} quads) in {time.perf_counter() - started:.1f} s")
@@ -192,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             phases(store, rules)
         finally:
             store.close()
+        if args.routes:
+            routes(directory / "data" / "store")
     print(f"load average (1/5/15 min) at end: {load_average()}")
     return 0
 

@@ -194,15 +194,25 @@ class _Compiler:
 
     def instance_of(self, node: str, cls: Node) -> str:
         """``node`` is an instance of ``cls`` or of a subclass, in the plan or the version (as pySHACL reads
-        sh:class and sh:targetClass: rdf:type/rdfs:subClassOf*)."""
-        in_plan, in_reports = self.profile.in_plan(_SUBCLASS), self.profile.in_reports(_SUBCLASS)
-        if not in_plan and not in_reports:
-            return self.triple(node, _TYPE, n3(cls))
-        closure = f"{_CLASS_VARIABLE} {_SUBCLASS}* {n3(cls)}"
-        # Revalidation copies the plan's subclass links into every version holding links of its own, so each
-        # side below is a complete closure for the versions it answers for.
-        both = f"{{ {closure} }} UNION {{ GRAPH {G} {{ {closure} }} }}"
-        return self.triple(node, _TYPE, _CLASS_VARIABLE) + " " + (both if in_reports else closure)
+        sh:class and sh:targetClass: rdf:type/rdfs:subClassOf*). ``rdfs:subClassOf*`` is spelt as "``cls``
+        itself, or ``rdfs:subClassOf+`` in the plan, or in the version", so the engine starts from the few
+        subclasses rather than walking a path from every typed node."""
+        alternatives = [self.triple(node, _TYPE, n3(cls))]
+        for side in self._subclasses(cls):
+            alternatives.append(f"{side} {self.triple(node, _TYPE, _CLASS_VARIABLE)}")
+        return " UNION ".join(f"{{ {part} }}" for part in alternatives)
+
+    def _subclasses(self, cls: Node, plan_only: bool = False) -> list[str]:
+        """Patterns binding ``?ipgraph_graph_class`` to a strict subclass of ``cls``: as the plan says, and as
+        the focus node's version says (re-validation copies the plan's subclass links into every version holding
+        links of its own, so each side is a complete closure for the versions it answers for)."""
+        closure = f"{_CLASS_VARIABLE} {_SUBCLASS}+ {n3(cls)}"
+        sides: list[str] = []
+        if self.profile.in_plan(_SUBCLASS):
+            sides.append(f"{{ {closure} }}")
+        if not plan_only and self.profile.in_reports(_SUBCLASS):
+            sides.append(f"GRAPH {G} {{ {closure} }}")
+        return sides
 
     def focus(self, shape: Node) -> tuple[str, str]:
         """The focus nodes of ``shape`` per version (a DISTINCT SELECT of ``?ipgraph_graph ?this``), and an ASK
@@ -213,8 +223,10 @@ class _Compiler:
         in_graph: list[str] = []
         in_plan: list[str] = []
         for cls in shapes.objects(shape, SH.targetClass):
-            in_graph.append(f"GRAPH {G} {{ ?this {_TYPE} {_CLASS_VARIABLE} }} {self._closure(cls)}")
-            in_plan.append(f"?this {_TYPE} {_CLASS_VARIABLE} . {self._closure(cls, plan_only=True)}")
+            in_graph.append(f"GRAPH {G} {{ ?this {_TYPE} {n3(cls)} }}")
+            in_graph.extend(f"{side} GRAPH {G} {{ ?this {_TYPE} {_CLASS_VARIABLE} }}" for side in self._subclasses(cls))
+            in_plan.append(f"?this {_TYPE} {n3(cls)}")
+            in_plan.extend(f"{side} ?this {_TYPE} {_CLASS_VARIABLE}" for side in self._subclasses(cls, plan_only=True))
         for predicate in shapes.objects(shape, SH.targetSubjectsOf):
             in_graph.append(f"GRAPH {G} {{ ?this {n3(predicate)} ?any }}")
             in_plan.append(f"?this {n3(predicate)} ?any")
@@ -228,16 +240,6 @@ class _Compiler:
         union = " UNION ".join(f"{{ {part} }}" for part in in_graph)
         plan_union = " UNION ".join(f"{{ {part} }}" for part in in_plan)
         return f"SELECT DISTINCT {G} ?this WHERE {{ {union} }}", f"ASK {{ {plan_union} }}"
-
-    def _closure(self, cls: Node, plan_only: bool = False) -> str:
-        """``?ipgraph_graph_class`` is ``cls`` or a subclass, as the focus node's version and the plan say."""
-        in_plan, in_reports = self.profile.in_plan(_SUBCLASS), self.profile.in_reports(_SUBCLASS)
-        if not in_plan and (plan_only or not in_reports):
-            return f"FILTER (sameTerm({_CLASS_VARIABLE}, {n3(cls)}))"
-        closure = f"{_CLASS_VARIABLE} {_SUBCLASS}* {n3(cls)}"
-        if plan_only or not in_reports:
-            return closure
-        return f"{{ {closure} }} UNION {{ GRAPH {G} {{ {closure} }} }}"
 
     def value_path(self, path: Node) -> Path:
         """A SHACL path (RDF) as the rewriter's path form."""

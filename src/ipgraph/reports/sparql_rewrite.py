@@ -11,7 +11,9 @@ report. Anything the rewriter cannot carry over exactly (closures ``*``/``+``/``
 :class:`UnsupportedShapeError`: a constraint is never silently skipped or changed.
 
 The text is tokenised, not parsed into an algebra: every token is copied as written except triple patterns,
-which are re-emitted, so expressions keep the exact meaning the engine gives them.
+which are re-emitted, so expressions keep the exact meaning the engine gives them. One form is changed, where
+the result is provably the same: a ``FILTER NOT EXISTS`` of the WHERE group that reads the plan alone becomes a
+``MINUS`` (:func:`anti_join_variables`), which the engine evaluates once rather than once per row.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ _TOKEN = re.compile(
 )
 
 _GROUP_KEYWORDS = frozenset({"FILTER", "OPTIONAL", "MINUS", "BIND", "VALUES", "GRAPH", "SERVICE", "UNION"})
+#: What may not appear in a FILTER NOT EXISTS group that is turned into MINUS (see anti_join_variables).
+_NOT_IN_ANTI_JOIN = _GROUP_KEYWORDS | {"SELECT", "EXISTS", "NOT"}
 _REFUSED_KEYWORDS = frozenset({"GRAPH", "SERVICE", "SELECT", "CONSTRUCT", "DESCRIBE", "ASK", "LOAD"})
 
 
@@ -132,6 +136,9 @@ class Rewriter:
     def _group(self) -> str:
         self.expect("{")
         parts: list[str] = []
+        top = self.depth == 1
+        bound: set[str] = {"?this"}  # variables every solution of this group binds: $this, and its own triples'
+        negated: list[tuple[str, frozenset[str] | None]] = []  # the WHERE group's FILTER NOT EXISTS, kept for last
         while True:
             token = self.peek()
             if token is None:
@@ -139,7 +146,16 @@ class Rewriter:
             word = token.upper
             if token.text == "}":
                 self.take()
+                parts.extend(_negation(group, variables, bound) for group, variables in negated)
                 return "{ " + " ".join(parts) + " }"
+            following = self.peek(1)
+            if top and word == "FILTER" and following is not None and following.upper == "NOT":
+                self.take()
+                start = self.position + 2  # past NOT EXISTS, at the group's "{"
+                group = self.constraint()[len("NOT EXISTS ") :]
+                variables = anti_join_variables(self.tokens[start + 1 : self.position - 1])
+                negated.append((group, variables if f"GRAPH ?{GRAPH_VARIABLE}" not in group else None))
+                continue
             if token.text == "{":
                 alternatives = [self.group()]
                 while (following := self.peek()) is not None and following.upper == "UNION":
@@ -160,7 +176,9 @@ class Rewriter:
             elif word in _REFUSED_KEYWORDS or word == "VALUES":
                 raise UnsupportedShapeError(f"{token.text} inside a SHACL-SPARQL constraint is not supported")
             else:
+                start = self.position
                 parts.append(self.triples())
+                bound.update(self.term_text(item) for item in self.tokens[start : self.position] if item.kind == "var")
 
     def constraint(self) -> str:
         """A FILTER's constraint: a bracketed expression, a function call or [NOT] EXISTS { … }."""
@@ -322,6 +340,57 @@ class Rewriter:
 
 
 Path = tuple[str, "str | Path | list[Path]"]
+
+
+def anti_join_variables(tokens: list[Token]) -> frozenset[str] | None:
+    """The variables a ``FILTER NOT EXISTS`` group binds, when it is triple patterns and FILTERs over their own
+    variables only (no nested group, UNION, OPTIONAL, BIND, VALUES or EXISTS); ``None`` otherwise.
+
+    For such a group P, ``FILTER NOT EXISTS P`` drops a solution μ exactly when some solution of P is compatible
+    with μ: P's solutions bind all of P's variables, and its filters see no variable of μ that P does not bind
+    (SPARQL 1.1 §18.6, substitute). ``MINUS P`` drops the same solutions provided μ and that solution share a
+    variable (§18.5, Minus), which :func:`_negation` checks. ``tokens`` are those between the group's braces.
+    """
+    variables: set[str] = set()
+    filtered: set[str] = set()
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if token.upper == "FILTER":
+            position += 1
+            if position < len(tokens) and tokens[position].text != "(":
+                position += 1  # a function call: FILTER regex(…)
+            if position >= len(tokens) or tokens[position].text != "(":
+                return None
+            depth = 0
+            while True:
+                token = tokens[position]
+                if token.upper == "EXISTS" or token.text in ("{", "}"):
+                    return None
+                if token.kind == "var":
+                    filtered.add("?" + token.text[1:])
+                depth += {"(": 1, ")": -1}.get(token.text, 0)
+                position += 1
+                if depth == 0:
+                    break
+            continue
+        if token.text in ("{", "}") or token.upper in _NOT_IN_ANTI_JOIN:
+            return None
+        if token.kind == "var":
+            variables.add("?" + token.text[1:])
+        position += 1
+    return frozenset(variables) if filtered <= variables else None
+
+
+def _negation(group: str, variables: frozenset[str] | None, bound: set[str]) -> str:
+    """A rewritten ``FILTER NOT EXISTS`` group of the WHERE clause, placed last (a FILTER holds for the whole
+    group wherever it is written; a MINUS removes from what precedes it). It becomes ``MINUS`` when it reads the
+    plan alone (no version graph: evaluated once, not per row), has the form :func:`anti_join_variables` accepts,
+    and shares with the group a variable every solution binds, so no solution escapes MINUS's rule that
+    solutions sharing no variable are not removed."""
+    if variables is not None and variables & bound:
+        return f"MINUS {group}"
+    return f"FILTER NOT EXISTS {group}"
 
 
 def graph_pattern(

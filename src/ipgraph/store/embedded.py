@@ -378,6 +378,18 @@ class EmbeddedStore:
         output.write_bytes(body)
         return None
 
+    def in_memory_copy(self) -> ox.Store:
+        """Every quad in a new in-memory engine store, for whole-store analyses that query it many times.
+
+        The engine answers queries four to five times faster in memory than over its RocksDB files; handing it the
+        quads directly skips writing and parsing N-Quads text, for as much CPU or up to a sixth less
+        (bench/README.md, "Re-validation"). The read is one RocksDB snapshot, so the copy is consistent, and it
+        takes no lock: writes go on meanwhile.
+        """
+        memory = ox.Store()
+        memory.bulk_extend(self._store)
+        return memory
+
     def triple_count(self, graph: URIRef | None = None) -> int:
         """Triples in one named graph, or quads in the whole store when ``graph`` is ``None``."""
         if graph is None:
