@@ -31,9 +31,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -128,19 +129,34 @@ def serve(port: int, data_dir: Path, validation_workers: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-@dataclass(frozen=True)
+@dataclass
 class HttpRun:
-    """One server's validation latency, quiet and under query load, with the CPU each request cost."""
+    """One server's validation latencies, quiet and under query load, the CPU each request cost (per block of
+    runs), and how the queries sent meanwhile fared."""
 
-    quiet: Timings
-    loaded: Timings
-    queries_per_second: float
-    query_p50_ms: float
+    quiet: list[float] = field(default_factory=list)
+    quiet_cpu: list[float] = field(default_factory=list)
+    quiet_tree_cpu: list[float] = field(default_factory=list)
+    loaded: list[float] = field(default_factory=list)
+    loaded_cpu: list[float] = field(default_factory=list)
+    loaded_tree_cpu: list[float] = field(default_factory=list)
+    query_latencies: list[float] = field(default_factory=list)
+    query_seconds: float = 0.0
+
+    def timings(self, loaded: bool) -> Timings:
+        if loaded:
+            return Timings(tuple(self.loaded), tuple(self.loaded_cpu), tuple(self.loaded_tree_cpu))
+        return Timings(tuple(self.quiet), tuple(self.quiet_cpu), tuple(self.quiet_tree_cpu))
+
+    def queries(self) -> str:
+        ordered = sorted(self.query_latencies)
+        rate = len(ordered) / self.query_seconds if self.query_seconds else 0.0
+        return f"{rate:.0f} answers/s, p50 {ordered[len(ordered) // 2] * 1000 if ordered else float('nan'):.1f} ms"
 
 
-def time_http(body: bytes, runs: int, warmup: int, validation_workers: int, query_clients: int) -> HttpRun:
-    """POST the report to ``/reports/validate`` of a service running as its own process: quiet, then while
-    ``query_clients`` threads send a small SPARQL query one after the other without pause."""
+@contextmanager
+def running_server(validation_workers: int) -> Iterator[tuple[str, int]]:
+    """The service as its own process on a free port, with its own data directory: (base URL, pid)."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="ipgraph-bench-") as data_dir:
         command = [sys.executable, __file__, "--serve", str(port), data_dir, str(validation_workers)]
@@ -148,39 +164,70 @@ def time_http(body: bytes, runs: int, warmup: int, validation_workers: int, quer
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base, server)
-            with httpx.Client(base_url=base, timeout=60.0) as client:
-                validate(client, body, warmup)
-                quiet = timed_validations(client, body, runs, server.pid)
-                print(f"  load average {os.getloadavg()[0]:.2f} after the quiet runs", flush=True)
-                stop = threading.Event()
-                latencies: list[list[float]] = [[] for _ in range(query_clients)]
-                senders = [
-                    threading.Thread(target=send_queries, args=(base, stop, latencies[index]), daemon=True)
-                    for index in range(query_clients)
-                ]
-                for sender in senders:
-                    sender.start()
-                while sum(len(found) for found in latencies) < 4 * query_clients:  # every client is under way
-                    time.sleep(0.05)
-                counted_from = [len(found) for found in latencies]
-                started = time.perf_counter()
-                loaded = timed_validations(client, body, runs, server.pid)
-                elapsed = time.perf_counter() - started
-                counted = [found[start:] for found, start in zip(latencies, counted_from, strict=True)]
-                stop.set()
-                for sender in senders:
-                    sender.join()
-                print(f"  load average {os.getloadavg()[0]:.2f} after the runs under query load", flush=True)
-            during = sorted(value for found in counted for value in found)
-            return HttpRun(
-                quiet,
-                loaded,
-                len(during) / elapsed,
-                during[len(during) // 2] * 1000 if during else float("nan"),
-            )
+            yield base, server.pid
         finally:
             server.kill()
             server.wait()
+
+
+def time_http(
+    body: bytes, runs: int, warmup: int, servers: dict[str, int], query_clients: int, rounds: int
+) -> dict[str, HttpRun]:
+    """POST the report to ``/reports/validate`` of each server (name: IPGRAPH_VALIDATION_WORKERS), all running at
+    once: quiet, then while ``query_clients`` threads send a small SPARQL query to that server without pause.
+
+    The servers take turns in ``rounds`` rounds (quiet blocks, then loaded blocks, the order swapped each round),
+    so a change in the machine's load while the benchmark runs touches them alike."""
+    block = max(1, runs // rounds)
+    results = {name: HttpRun() for name in servers}
+    with ExitStack() as stack:
+        running = {name: stack.enter_context(running_server(workers)) for name, workers in servers.items()}
+        clients = {
+            name: stack.enter_context(httpx.Client(base_url=base, timeout=60.0)) for name, (base, _) in running.items()
+        }
+        for name in servers:
+            validate(clients[name], body, warmup)
+        for number in range(rounds):
+            order = list(servers) if number % 2 == 0 else list(reversed(servers))
+            for name in order:
+                samples, cpu, tree_cpu = timed_validations(clients[name], body, block, running[name][1])
+                results[name].quiet += samples
+                results[name].quiet_cpu.append(cpu)
+                results[name].quiet_tree_cpu.append(tree_cpu)
+            for name in order:
+                with query_load(running[name][0], query_clients) as (latencies, started):
+                    samples, cpu, tree_cpu = timed_validations(clients[name], body, block, running[name][1])
+                    results[name].query_seconds += time.perf_counter() - started
+                    results[name].query_latencies += [value for found in latencies for value in found]
+                results[name].loaded += samples
+                results[name].loaded_cpu.append(cpu)
+                results[name].loaded_tree_cpu.append(tree_cpu)
+            print(f"  round {number + 1} of {rounds}: load average {os.getloadavg()[0]:.2f}", flush=True)
+    return results
+
+
+@contextmanager
+def query_load(base: str, clients: int) -> Iterator[tuple[list[list[float]], float]]:
+    """``clients`` threads querying ``/sparql`` without pause, all under way before this yields: the latencies
+    they note from then on, and when that was."""
+    stop = threading.Event()
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    senders = [
+        threading.Thread(target=send_queries, args=(base, stop, latencies[index]), daemon=True)
+        for index in range(clients)
+    ]
+    for sender in senders:
+        sender.start()
+    while min(len(found) for found in latencies) < 2:  # every client is under way
+        time.sleep(0.05)
+    for found in latencies:
+        found.clear()
+    try:
+        yield latencies, time.perf_counter()
+    finally:
+        stop.set()
+        for sender in senders:
+            sender.join()
 
 
 QUERY = "SELECT ?duty ?label WHERE { ?duty a <https://w3id.org/ipgraph/def#Duty> ; rdfs:label ?label } LIMIT 20"
@@ -213,14 +260,14 @@ def validate(client: httpx.Client, body: bytes, runs: int) -> list[float]:
     return samples
 
 
-def timed_validations(client: httpx.Client, body: bytes, runs: int, server: int) -> Timings:
-    """``runs`` validations; CPU per request of the server process, and of it with all its children (validation
-    and query workers, the forkserver)."""
+def timed_validations(client: httpx.Client, body: bytes, runs: int, server: int) -> tuple[list[float], float, float]:
+    """``runs`` validations: their latencies, and the CPU per request of the server process and of it with all its
+    children (validation and query workers, the forkserver)."""
     before_server, before_tree = process_cpu_seconds(server), tree_cpu_seconds(server)
     samples = validate(client, body, runs)
     server_cpu = (process_cpu_seconds(server) - before_server) / runs
     tree_cpu = (tree_cpu_seconds(server) - before_tree) / runs
-    return Timings(tuple(samples), (server_cpu,), (tree_cpu,))
+    return samples, server_cpu, tree_cpu
 
 
 def tree_cpu_seconds(root: int) -> float:
@@ -364,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=-1,
         help="IPGRAPH_VALIDATION_WORKERS of the server measured against the in-process one (-1: the default)",
     )
+    parser.add_argument("--rounds", type=int, default=4, help="turns the two servers take, quiet and loaded")
     parser.add_argument("--skip-revalidation", action="store_true", help="leave out the re-validation measurement")
     parser.add_argument("--serve", nargs=3, metavar=("PORT", "DATA_DIR", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -381,30 +429,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_process = time_in_process(validator, report, args.runs, args.warmup)
     print(in_process.line("in-process validator (pySHACL)"))
     if not args.skip_http:
-        runs = {}
-        for name, workers in (("in the server process", 0), ("in validation workers", args.validation_workers)):
-            print(f"HTTP, validating {name} (IPGRAPH_VALIDATION_WORKERS={workers}):", flush=True)
-            run = runs[name] = time_http(body, args.runs, args.warmup, workers, args.query_clients)
-            print("  " + run.quiet.line("POST /reports/validate, quiet"))
-            print("  " + run.loaded.line(f"POST /reports/validate, {args.query_clients} clients querying /sparql"))
+        servers = {"in the server process": 0, "in validation workers": args.validation_workers}
+        print(
+            f"HTTP: two servers at once, validating in the server process (IPGRAPH_VALIDATION_WORKERS=0) and in "
+            f"validation workers (={args.validation_workers}); {args.runs} runs each, quiet and with "
+            f"{args.query_clients} clients querying /sparql, in {args.rounds} rounds",
+            flush=True,
+        )
+        runs = time_http(body, args.runs, args.warmup, servers, args.query_clients, args.rounds)
+        for name, run in runs.items():
+            print(f"validating {name}:")
+            print("  " + run.timings(loaded=False).line("POST /reports/validate, quiet"))
             print(
-                f"  meanwhile /sparql: {run.queries_per_second:.0f} answers/s, p50 {run.query_p50_ms:.1f} ms",
-                flush=True,
+                "  " + run.timings(loaded=True).line(f"POST /reports/validate, {args.query_clients} clients on /sparql")
             )
+            print(f"  meanwhile /sparql: {run.queries()}")
         before, after = runs["in the server process"], runs["in validation workers"]
-        for label, old, new, goal in (
-            ("quiet", before.quiet, after.quiet, 30),
-            ("under query load", before.loaded, after.loaded, 45),
-        ):
+        for loaded, goal in ((False, 30), (True, 45)):
+            old, new = before.timings(loaded), after.timings(loaded)
+            ratio = new.percentile(0.5) / old.percentile(0.5)
             print(
-                f"{label}: p50 {old.percentile(0.5):.1f} -> {new.percentile(0.5):.1f} ms "
-                f"(workers / in process: {new.percentile(0.5) / old.percentile(0.5):.2f}); "
+                f"{'under query load' if loaded else 'quiet'}: p50 {old.percentile(0.5):.1f} -> "
+                f"{new.percentile(0.5):.1f} ms (workers / in process: {ratio:.2f}); "
                 f"goal <= {goal} ms: {'met' if new.percentile(0.5) <= goal else 'NOT met'}"
             )
-        print(
-            f"/sparql during validations: {before.queries_per_second:.0f} -> {after.queries_per_second:.0f} answers/s, "
-            f"p50 {before.query_p50_ms:.1f} -> {after.query_p50_ms:.1f} ms"
-        )
         print(f"load average at the end of the HTTP runs: {os.getloadavg()[0]:.2f}", flush=True)
     if args.skip_revalidation:
         return 0
