@@ -9,9 +9,10 @@ forkserver under :class:`~ipgraph.store.processes.WorkerLimits`: no network, a m
 2. the worker parses it with the checks of receipt (:func:`~ipgraph.reports.upload.receive_report`) and says which
    organisation and year it claims;
 3. the parent reads that organisation's current reports from the store (workers never open the store) and sends
-   their triples;
-4. the worker validates and sends back the report's triples and the :class:`ValidationOutcome`. Both cross the
-   pipe pickled, so blank nodes keep their labels: ``outcome.report`` names a node of the report the parent gets.
+   their triples, while the worker runs pySHACL, which does not need them;
+4. the worker adds the checks across years and sends back the report's triples and the
+   :class:`ValidationOutcome`. Both cross the pipe pickled, so blank nodes keep their labels: ``outcome.report``
+   names a node of the report the parent gets.
 
 The parent waits for each answer in short steps, looking at the request's cancellation: when it is set (the client
 went away, or was answered 503) the worker is killed at once, pySHACL having no way to be interrupted from outside,
@@ -113,15 +114,36 @@ def _validate_upload(
     connection: Connection, validator: ReportValidator, upload: Upload
 ) -> tuple[Triples, ValidationOutcome]:
     report = receive_report(upload.body, upload.media_type, upload.max_triples)
-    connection.send(("claimed", claimed_key(report)))
-    earlier_triples: Triples | None = connection.recv()
-    earlier = None
-    if earlier_triples is not None:
-        earlier = Graph()
-        for triple in earlier_triples:
-            earlier.add(triple)
-    outcome = validator.validate(report, earlier_reports=earlier, today=upload.today)
+    claimed = claimed_key(report)
+    connection.send(("claimed", claimed))
+    if claimed is None:
+        return list(report), validator.validate(report, today=upload.today)
+    # The parent reads the earlier reports from the store while pySHACL runs here; they are taken off the pipe
+    # when the plausibility checks need them, and in any case before the answer, so no message is left behind.
+    earlier = _EarlierReports(connection)
+    try:
+        outcome = validator.validate(report, earlier_reports=earlier.read, today=upload.today)
+    finally:
+        earlier.read()
     return list(report), outcome
+
+
+class _EarlierReports:
+    """The parent's answer to a claim: the earlier reports' triples, read from the pipe once."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._read = False
+        self._graph: Graph | None = None
+
+    def read(self) -> Graph | None:
+        if not self._read:
+            self._read = True
+            triples: Triples = self._connection.recv()
+            self._graph = Graph()
+            for triple in triples:
+                self._graph.add(triple)
+        return self._graph
 
 
 def _memory_message() -> str:
@@ -226,8 +248,8 @@ class ValidationPool:
             if status != "claimed":
                 return status, payload
             claimed: ReportKey | None = payload
-            earlier_triples = list(earlier(claimed)) if claimed is not None else None
-            worker.connection.send(earlier_triples)
+            if claimed is not None:  # the worker is validating meanwhile, and reads these when it needs them
+                worker.connection.send(list(earlier(claimed)))
             return self._answer(worker, cancelled)
         except (EOFError, OSError) as error:
             worker.process.join(timeout=1.0)  # it closed its end: it has ended, or is ending; learn how
