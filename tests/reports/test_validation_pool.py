@@ -14,28 +14,30 @@ import json
 import os
 import re
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import BNode
+from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 from report_factory import report_turtle
 from servers import PROJECT, serve
 from test_validation_fairness import FINANCE, PATIENCE_SECONDS, TURTLE, app_for, raw_requests, slow_report, wait_until
 
-from ipgraph.errors import IpgraphError, SettingsError
+from ipgraph.errors import IpgraphError, SettingsError, ValidationWorkerError
 from ipgraph.formats import format_for_path
 from ipgraph.reports.parsing import REPORT_FORMATS
 from ipgraph.reports.storage import ReportKey, iter_report_nodes, prepare_version
 from ipgraph.reports.submission import Checked, ReportService
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.reports.upload import claimed_key, receive_report
-from ipgraph.reports.validation_pool import ValidationPool
+from ipgraph.reports.validation_pool import Upload, ValidationPool
 from ipgraph.settings import Settings
 from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.store.processes import WorkerLimits
 
 EXAMPLES = PROJECT / "data" / "examples"
 CASES = sorted(path for path in EXAMPLES.rglob("*") if format_for_path(path, REPORT_FORMATS) is not None)
@@ -189,6 +191,29 @@ def test_validation_workers_setting() -> None:
         ValidationPool(0, PROJECT)
 
 
+def _no_earlier(key: ReportKey) -> Graph:
+    return Graph()
+
+
+def test_a_worker_past_its_memory_ceiling_is_a_503_error_and_is_replaced() -> None:
+    pool = ValidationPool(1, PROJECT, WorkerLimits(memory_mb=160))
+    today = dt.date(2026, 3, 1)
+    try:
+        # Far more triples than the service lets through, so parsing them alone needs several times the ceiling.
+        huge = "".join(f'<urn:s{number}> <urn:p> "{number}" .\n' for number in range(400_000)).encode()
+        with pytest.raises(ValidationWorkerError) as stopped:
+            pool.validate(Upload(huge, "application/n-triples", 10**7, today), _no_earlier, threading.Event())
+        assert "memory" in str(stopped.value) and "nothing was stored" in str(stopped.value)
+        body = (EXAMPLES / "valid" / "so-khoa-hoc-va-cong-nghe-2023.ttl").read_bytes()
+        report, outcome = pool.validate(
+            Upload(body, "text/turtle", 1000, today), lambda key: Graph(), threading.Event()
+        )
+        assert outcome.conforms and len(report) > 0, "a replacement worker answered the next report"
+    finally:
+        pool.close()
+    assert pool.worker_pids() == []
+
+
 # -- over HTTP, with a real server ------------------------------------------------------------------------
 
 
@@ -224,6 +249,8 @@ def test_a_client_that_disconnects_has_its_worker_killed_and_replaced(
             response = client.post("/reports/validate", content=report_turtle(FINANCE, 2027), headers=TURTLE)
         assert response.status_code == 200, response.text
         assert response.json()["conforms"] is True
+        last = pool.worker_pids()
+    assert all(_gone(pid) for pid in last), "the app's shutdown stopped its validation workers"
 
 
 def test_a_worker_killed_mid_validation_costs_a_503_stores_nothing_and_is_replaced(

@@ -26,6 +26,7 @@ import contextlib
 import datetime
 import logging
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -59,8 +60,11 @@ LOGGER = logging.getLogger(__name__)
 VALIDATION_MEMORY_MB = 1024
 #: How often a request waiting on a worker looks whether it was cancelled.
 _STEP_SECONDS = 0.05
-#: Exit codes of a worker that ran out of memory (Rust aborts on a failed allocation; the OOM killer sends SIGKILL).
-_OUT_OF_MEMORY_EXITS = (-6, -9)
+#: How a worker ends when Python could not allocate past the ceiling.
+_MEMORY_EXIT_CODE = 3
+#: Exit codes of a worker that ran out of memory: Python's (above), Rust's abort on a failed allocation, and the
+#: OOM killer's SIGKILL.
+_OUT_OF_MEMORY_EXITS = (_MEMORY_EXIT_CODE, -6, -9)
 
 Triples = list[tuple[Node, Node, Node]]
 #: How the parent finds the current reports a claimed organisation and year are compared with.
@@ -91,6 +95,13 @@ def serve_validations(connection: Connection, project_dir: Path, limits: WorkerL
         connection.send(("failed", f"{error!r}"))
         return
     connection.send(("ready", isolation_failure))
+    try:
+        _answer_uploads(connection, validator)
+    except MemoryError:  # past the ceiling, wherever it struck: end now, allocating nothing more (we are replaced)
+        os._exit(_MEMORY_EXIT_CODE)
+
+
+def _answer_uploads(connection: Connection, validator: ReportValidator) -> None:
     while True:
         try:
             upload: Upload | None = connection.recv()
@@ -102,9 +113,8 @@ def serve_validations(connection: Connection, project_dir: Path, limits: WorkerL
             reply: tuple[str, Any] = ("done", _validate_upload(connection, validator, upload))
         except IpgraphError as error:
             reply = ("error", describe_error(error))
-        except MemoryError:  # past the ceiling: say so, then end (the parent replaces us)
-            connection.send(("fatal", ("ValidationWorkerError", _memory_message(), None, None)))
-            return
+        except MemoryError:
+            raise
         except Exception as error:  # any failure must reach the parent as an answer, not end the worker
             reply = ("error", ("ValidationWorkerError", f"validation failed in its worker: {error!r}", None, None))
         connection.send(reply)
@@ -144,13 +154,6 @@ class _EarlierReports:
             for triple in triples:
                 self._graph.add(triple)
         return self._graph
-
-
-def _memory_message() -> str:
-    return (
-        f"validating the report needed more than {VALIDATION_MEMORY_MB} MB of memory and was stopped; nothing "
-        "was stored"
-    )
 
 
 # -- the parent's side ------------------------------------------------------------------------------------
@@ -214,10 +217,7 @@ class ValidationPool:
         except BaseException:
             self._replace(worker)  # a worker stopped in the middle of a conversation is never reused
             raise
-        if status == "fatal":
-            self._replace(worker)
-        else:
-            self._idle.put(worker)
+        self._idle.put(worker)
         if status != "done":
             raise rebuild_error(payload, ValidationWorkerError)
         triples: Triples = payload[0]
