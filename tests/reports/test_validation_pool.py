@@ -191,6 +191,20 @@ def test_validation_workers_setting() -> None:
         ValidationPool(0, PROJECT)
 
 
+def test_a_project_whose_shapes_do_not_load_is_a_503_error_naming_why(tmp_path: Path) -> None:
+    (tmp_path / "shapes").mkdir()
+    (tmp_path / "shapes" / "report.shapes.ttl").write_text("ipg:ReportShape a sh:NodeShape .")  # undeclared prefixes
+    pool = ValidationPool(1, tmp_path)
+    body = (EXAMPLES / "valid" / "so-khoa-hoc-va-cong-nghe-2023.ttl").read_bytes()
+    try:
+        for _ in range(2):  # the next request tries a new worker, and is told the same
+            with pytest.raises(ValidationWorkerError, match="shapes or plan did not load"):
+                pool.validate(Upload(body, "text/turtle", 1000, dt.date(2026, 3, 1)), _no_earlier, threading.Event())
+        assert pool.worker_pids() == []
+    finally:
+        pool.close()
+
+
 def _no_earlier(key: ReportKey) -> Graph:
     return Graph()
 
