@@ -185,7 +185,8 @@ class ValidationPool:
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._starting = 0
-        self._idle: queue.SimpleQueue[_Worker | _StartFailure] = queue.SimpleQueue()
+        # Last in, first out: one client's requests one after the other keep going to the same warm worker.
+        self._idle: queue.LifoQueue[_Worker | _StartFailure] = queue.LifoQueue()
         self._closed = False
 
     @property
@@ -290,9 +291,10 @@ class ValidationPool:
             return taken
 
     def _grow(self) -> None:
-        """Start one more worker in the background, unless the pool is full (counting those starting)."""
+        """Start one more worker in the background, unless one is starting already or the pool is full: a request
+        that waits meanwhile may well get a worker that finished its validation first."""
         with self._lock:
-            if self._closed or len(self._workers) + self._starting >= self._size:
+            if self._closed or self._starting or len(self._workers) >= self._size:
                 return
             self._starting += 1
         threading.Thread(target=self._start_one, name="ipgraph-validation-start", daemon=True).start()
