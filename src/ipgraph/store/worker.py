@@ -46,7 +46,7 @@ LOGGER = logging.getLogger(__name__)
 _OUT_OF_MEMORY_EXITS = (-6, -9)
 
 
-def memory_error(limits: WorkerLimits) -> QueryMemoryError:
+def _memory_error(limits: WorkerLimits) -> QueryMemoryError:
     """The error a caller gets when a query went past the ceiling."""
     return QueryMemoryError(
         f"the query needed more than {limits.memory_mb} MB of memory (IPGRAPH_QUERY_MEMORY_MB) and was stopped; "
@@ -156,11 +156,11 @@ class QueryPool:
             exitcode = worker.process.exitcode
             self._replace(worker)
             if self.limits.memory_mb is not None and exitcode in _OUT_OF_MEMORY_EXITS:
-                raise memory_error(self.limits) from None
+                raise _memory_error(self.limits) from None
             raise StoreUnavailableError(f"a query worker stopped unexpectedly: {error!r}") from error
         if status == "error" and payload[0] == "QueryMemoryError":
             self._replace(worker)
-            raise memory_error(self.limits)
+            raise _memory_error(self.limits)
         self._idle.put(worker)
         if status == "error":
             raise rebuild_error(payload, StoreUnavailableError)
