@@ -23,6 +23,7 @@
     ├── ValidationBusyError
     ├── ValidationTimeoutError
     ├── ValidationCancelledError
+    ├── ValidationWorkerError
     ├── TooManyValidationsError
     ├── UnsupportedShapeError
     ├── RevalidationError
@@ -144,6 +145,10 @@ class ValidationTimeoutError(IpgraphError):
 
 class ValidationCancelledError(IpgraphError):
     """The validation was stopped before its end: its client went away or was already answered (503)."""
+
+
+class ValidationWorkerError(IpgraphError):
+    """The process validating a report stopped before it answered, or could not start (503): nothing was stored."""
 
 
 class TooManyValidationsError(IpgraphError):

@@ -87,6 +87,12 @@ class Settings:
     max_body_bytes: int = _setting(5 * 1024 * 1024, "Largest request body accepted (413 beyond).")
     validation_timeout: float = _setting(20.0, "Seconds parsing and validating one report may take.")
     max_concurrent_validations: int = _setting(4, "Reports validated at the same time; more wait, then get 503.")
+    validation_workers: int = _setting(
+        -1,
+        "Worker processes that validate reports, so validation does not slow queries in the server process "
+        "(-1: one per concurrent validation, IPGRAPH_MAX_CONCURRENT_VALIDATIONS; 0: validate in the server process). "
+        "Started when first needed; fewer than the concurrent validations make admitted ones wait for a worker.",
+    )
     max_validations_per_client: int = _setting(
         2,
         "Anonymous validations one client address may run or wait for at once (429 beyond), so one client cannot "
@@ -119,6 +125,11 @@ class Settings:
             raise SettingsError("store_mode 'remote' needs remote_query_url (IPGRAPH_REMOTE_QUERY_URL)")
         if self.query_memory_mb < 0:
             raise SettingsError(f"query_memory_mb must be 0 (no ceiling) or more, not {self.query_memory_mb}")
+        if self.validation_workers < -1:
+            raise SettingsError(
+                f"validation_workers must be -1 (one per concurrent validation), 0 (in process) or more, "
+                f"not {self.validation_workers}"
+            )
         if not self.base_iri.endswith("/"):
             raise SettingsError(f"base_iri must end with '/': {self.base_iri!r}")
         if self.public_url:
@@ -127,6 +138,12 @@ class Settings:
                 raise SettingsError(
                     f"public_url must be an http(s) URL such as https://ipgraph.example.org/, not {self.public_url!r}"
                 )
+
+    def validation_worker_count(self) -> int:
+        """How many validation worker processes to keep (0: validate in the server process)."""
+        if self.validation_workers == -1:
+            return max(1, self.max_concurrent_validations)
+        return self.validation_workers
 
     def trusted_host_names(self) -> tuple[str, ...]:
         """The names a request's ``Host`` may carry: ``trusted_hosts`` and the host of ``public_url``."""

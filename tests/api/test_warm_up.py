@@ -1,4 +1,5 @@
-"""`ipgraph serve` prepares report validation at start-up, in the background, without delaying the service."""
+"""`ipgraph serve` prepares report validation at start-up, in the background, without delaying the service: it
+starts a validation worker, or, validating in the server process, builds the validator there."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from servers import PROJECT, serve
 
@@ -18,23 +20,29 @@ WAIT_SECONDS = 120.0
 
 def _prepared(app: FastAPI) -> bool:
     service = getattr(app.state, "report_service", None)
-    return service is not None and service._validator is not None
+    if service is None:
+        return False
+    if service.pool is not None:
+        return bool(service.pool.worker_pids())
+    return service._validator is not None
 
 
 def _answers(url: str) -> bool:
     return httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
 
 
-def test_warm_up_builds_the_report_validator_once_the_store_is_open(tmp_path: Path) -> None:
+@pytest.mark.parametrize("validation_workers", [-1, 0], ids=["a validation worker", "in the server process"])
+def test_warm_up_prepares_report_validation_once_the_store_is_open(tmp_path: Path, validation_workers: int) -> None:
     store = EmbeddedStore(tmp_path / "store", workers=1)
-    app = create_app(Settings(data_dir=tmp_path, project_dir=PROJECT), store, warm_up=True)
+    settings = Settings(data_dir=tmp_path, project_dir=PROJECT, validation_workers=validation_workers)
+    app = create_app(settings, store, warm_up=True)
     try:
         with serve(app) as url:
             assert _answers(url)
             deadline = time.monotonic() + WAIT_SECONDS
             while not _prepared(app) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            assert _prepared(app), "the validator was not built after start-up"
+            assert _prepared(app), "validation was not prepared after start-up"
     finally:
         store.close()
 

@@ -138,6 +138,6 @@ def _open_app_objects(app: FastAPI, settings: Settings) -> None:
 
 def _prepare_report_validation(app: FastAPI) -> None:
     try:
-        app.state.report_service.validator  # noqa: B018 - building it is the point
+        app.state.report_service.prepare()
     except Exception:  # a broken shapes file must not stop the service; submissions will report it
         log.exception("could not prepare report validation at start-up")

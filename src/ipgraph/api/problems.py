@@ -35,6 +35,7 @@ from ipgraph.errors import (
     StoreUnavailableError,
     UnsupportedMediaTypeError,
     ValidationFailedError,
+    ValidationWorkerError,
 )
 from ipgraph.formats import PROBLEM_JSON_MEDIA_TYPE
 
@@ -62,6 +63,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[IpgraphError], int, str], ...] = (
     (QueryTimeoutError, 503, "Query deadline exceeded"),
     (QueryMemoryError, 503, "Query memory limit exceeded"),
     (StoreUnavailableError, 503, "Store unavailable"),
+    (ValidationWorkerError, 503, "Validation unavailable"),
     (ValidationFailedError, 422, "Validation failed"),
     (SettingsError, 500, "Server misconfigured"),
 )

@@ -23,6 +23,7 @@ from ipgraph.errors import (
     TooManyValidationsError,
     ValidationBusyError,
     ValidationTimeoutError,
+    ValidationWorkerError,
 )
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
@@ -47,7 +48,7 @@ async def run_limited(pending: Awaitable[T]) -> T:
     retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     try:
         return await pending
-    except (ValidationBusyError, ValidationTimeoutError) as error:
+    except (ValidationBusyError, ValidationTimeoutError, ValidationWorkerError) as error:
         raise HttpStatusError(503, str(error), headers=retry) from None
     except TooManyValidationsError as error:
         raise HttpStatusError(429, str(error), headers=retry) from None

@@ -12,8 +12,8 @@
 - ``GET /reports/submit`` and ``POST /reports/submit``: the submission form for people
   (:mod:`ipgraph.api.report_pages`).
 
-Parsing, validation and store access run in worker threads, never in the event loop; a validation whose client
-disconnects is stopped.
+Parsing, validation and store access run in worker threads (validation itself in validation worker processes),
+never in the event loop; a validation whose client disconnects is stopped.
 """
 
 from __future__ import annotations

@@ -88,7 +88,8 @@ def submit_locally(body: bytes, media_type: str, token: str, data_dir: Path | No
     """Store the report in the local store through the service's own workflow."""
     from ipgraph.store import open_store
 
-    settings = Settings.from_env(data_dir=data_dir)
+    # One report, then the process ends: it is validated here, not in a worker process started for it alone.
+    settings = Settings.from_env(data_dir=data_dir, validation_workers=0)
     organisation = TokenRegistry.for_data_dir(settings.data_dir).authenticate(token)
     if organisation is None:
         raise AuthenticationError("the token is unknown or has been revoked")

@@ -3,9 +3,10 @@
 At most ``max_concurrent`` parse-and-validate jobs run at once, and one client (an anonymous sender's address)
 holds at most ``per_client`` of them, running or waiting (429 beyond), so one client cannot take every slot. A
 request that finds no free slot within ``timeout`` seconds is refused (503, Retry-After). A job is cancelled when
-it runs past ``timeout`` or its client goes away: it stops at its next step (pySHACL asks the data graph for
-triples all the time, and the data graph checks the cancellation, :mod:`ipgraph.reports.validation`), so no slot
-burns CPU for an answer nobody reads.
+it runs past ``timeout`` or its client goes away: a validation worker process doing it is killed and replaced
+(:mod:`ipgraph.reports.validation_pool`); validating in this process, it stops at its next step (pySHACL asks the
+data graph for triples all the time, and the data graph checks the cancellation, :mod:`ipgraph.reports.validation`).
+Either way no slot burns CPU for an answer nobody reads.
 """
 
 from __future__ import annotations

@@ -20,23 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.term import Literal, Node
 
 from ipgraph.errors import PermissionDeniedError, ReportRejectedError, ReportTooLargeError, ValidationCancelledError
 from ipgraph.reports.gate import SubmissionLimits, ValidationGate
 from ipgraph.reports.receipts import Receipt, ReceiptJournal
-from ipgraph.reports.storage import (
-    ReportArchive,
-    ReportKey,
-    check_year,
-    iter_report_nodes,
-    prepare_version,
-)
-from ipgraph.reports.upload import as_received
-from ipgraph.reports.validation import ReportValidator, ValidationOutcome, parse_report
+from ipgraph.reports.storage import ReportArchive, ReportKey, check_year, prepare_version
+from ipgraph.reports.upload import claimed_key, receive_report
+from ipgraph.reports.validation import ReportValidator, ValidationOutcome
+from ipgraph.reports.validation_pool import Upload, ValidationPool
 from ipgraph.settings import Settings
 from ipgraph.store.base import Store
-from ipgraph.vocab import IPG
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
@@ -64,6 +57,7 @@ class ReportService:
         limits: SubmissionLimits | None = None,
         read_only: bool = False,
         clock: Clock | None = None,
+        validation_workers: int = 0,
     ) -> None:
         self.archive = ReportArchive(store)
         self.project_dir = project_dir
@@ -75,6 +69,8 @@ class ReportService:
         self._validator_lock = threading.Lock()
         self._key_locks: dict[ReportKey, threading.Lock] = {}
         self._key_locks_lock = threading.Lock()
+        #: The worker processes validations run in (``None``: in this process, as ``ipgraph validate`` does).
+        self.pool = ValidationPool(validation_workers, project_dir) if validation_workers > 0 else None
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Store) -> ReportService:
@@ -85,6 +81,7 @@ class ReportService:
             data_dir=settings.data_dir,
             limits=SubmissionLimits.from_settings(settings),
             read_only=settings.read_only,
+            validation_workers=settings.validation_worker_count(),
         )
 
     @property
@@ -94,6 +91,13 @@ class ReportService:
             if self._validator is None:
                 self._validator = ReportValidator.from_project(self.project_dir)
             return self._validator
+
+    def prepare(self) -> None:
+        """Get validation ready before the first report: start a worker, or parse the shapes in this process."""
+        if self.pool is not None:
+            self.pool.prepare()
+        else:
+            self.validator  # noqa: B018 - building it is the point
 
     def check(
         self, body: bytes, media_type: str, *, client: str | None = None, cancel: threading.Event | None = None
@@ -110,25 +114,32 @@ class ReportService:
                 f"the report is {len(body)} bytes; a report may hold at most {limits.max_bytes} bytes "
                 "(IPGRAPH_MAX_REPORT_BYTES)"
             )
-        validator = self.validator
         content_hash = hashlib.sha256(body).hexdigest()
+        pool = self.pool
+        if pool is not None:
+            upload = Upload(body, media_type, limits.max_triples, received.date())
 
-        def job(cancelled: threading.Event) -> Checked:
-            report = parse_report(body, media_type)
-            if len(report) > limits.max_triples:
-                raise ReportTooLargeError(
-                    f"the report holds {len(report)} triples; a report may hold at most {limits.max_triples} "
-                    "(IPGRAPH_MAX_REPORT_TRIPLES)"
-                )
-            report = as_received(report)
+            def job(cancelled: threading.Event) -> Checked:
+                report, outcome = pool.validate(upload, self._earlier_reports, cancelled)
+                return Checked(report, outcome, received, content_hash)
+
+            return self.gate.run(job, client=client, cancel=cancel)
+        validator = self.validator
+
+        def job_in_process(cancelled: threading.Event) -> Checked:
+            report = receive_report(body, media_type, limits.max_triples)
             claimed = claimed_key(report)
-            earlier = self.archive.current_reports(claimed.organisation, claimed.year) if claimed else None
+            earlier = self._earlier_reports(claimed) if claimed else None
             if cancelled.is_set():
                 raise ValidationCancelledError("the validation was cancelled before it started")
             outcome = validator.validate(report, earlier_reports=earlier, today=received.date(), cancelled=cancelled)
             return Checked(report, outcome, received, content_hash)
 
-        return self.gate.run(job, client=client, cancel=cancel)
+        return self.gate.run(job_in_process, client=client, cancel=cancel)
+
+    def _earlier_reports(self, key: ReportKey) -> Graph:
+        """The current reports of ``key``'s organisation for the years before it: what plausibility compares."""
+        return self.archive.current_reports(key.organisation, key.year)
 
     def submit(
         self,
@@ -190,19 +201,5 @@ class ReportService:
     def close(self) -> None:
         """Release the validation workers."""
         self.gate.close()
-
-
-def claimed_key(report: Graph) -> ReportKey | None:
-    """The organisation and year the upload's one ``ipg:AnnualReport`` names, when it names both plainly."""
-    nodes = list(iter_report_nodes(report))
-    if len(nodes) != 1:
-        return None
-    node: Node = nodes[0]
-    organisations = [value for value in report.objects(node, IPG.reportingOrganization) if isinstance(value, URIRef)]
-    years = [value for value in report.objects(node, IPG.reportingYear) if isinstance(value, Literal)]
-    if len(organisations) != 1 or len(years) != 1:
-        return None
-    text = str(years[0])[:4]
-    if not text.isdigit():
-        return None
-    return ReportKey(organisations[0], int(text))
+        if self.pool is not None:
+            self.pool.close()

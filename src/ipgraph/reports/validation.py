@@ -19,7 +19,7 @@ import datetime
 import hashlib
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,14 +177,15 @@ class ReportValidator:
     def validate(
         self,
         report: Graph,
-        earlier_reports: Graph | None = None,
+        earlier_reports: Graph | Callable[[], Graph | None] | None = None,
         today: datetime.date | None = None,
         cancelled: threading.Event | None = None,
     ) -> ValidationOutcome:
         """Check ``report`` against the shapes and the plan, and against ``earlier_reports`` for plausibility.
 
-        ``today`` is the date the service receives the report: when given and the report has no
-        dcterms:dateSubmitted, timeliness is judged by it. ``report`` itself is never modified. Setting
+        ``earlier_reports`` may be a function giving them: it is called only once pySHACL has finished, so a
+        caller can fetch them meanwhile. ``today`` is the date the service receives the report: when given and the
+        report has no dcterms:dateSubmitted, timeliness is judged by it. ``report`` itself is never modified. Setting
         ``cancelled`` stops the run with :class:`ValidationCancelledError` at pySHACL's next look at the data.
         """
         extra: list[ExtraResult] = []
@@ -216,8 +217,9 @@ class ReportValidator:
             state.data.remove_all(added)
         if cancelled is not None and cancelled.is_set():  # reading thousands of results is a step of its own
             raise ValidationCancelledError("the validation was cancelled: its client went away or was answered")
-        if the_report is not None and earlier_reports is not None:
-            extra.extend(check_plausibility(report, the_report, earlier_reports, self._bands))
+        earlier = earlier_reports() if callable(earlier_reports) else earlier_reports
+        if the_report is not None and earlier is not None:
+            extra.extend(check_plausibility(report, the_report, earlier, self._bands))
         add_results(results, extra)
         issues = issues_from_results(results, self._templates)
         return ValidationOutcome(

@@ -27,11 +27,12 @@ from ipgraph.errors import InputError, StoreUnavailableError
 from ipgraph.store.base import GraphChange, QueryOutcome, QueryRequest, Row, UpdateRequest
 from ipgraph.store.evaluation import QueryTask, evaluate, serialise_triples, syntax_error
 from ipgraph.store.graph_updates import graph_update
+from ipgraph.store.processes import WorkerLimits
 from ipgraph.store.rdf_files import IriRewrite, file_format, read_quads
 from ipgraph.store.sandbox import IsolatedThread, refused_fetch
 from ipgraph.store.sparql_text import add_using_clauses
 from ipgraph.store.terms import from_ox, graph_to_quads, to_ox, to_ox_graph_name, triples_to_graph
-from ipgraph.store.worker import QueryPool, WorkerLimits
+from ipgraph.store.worker import QueryPool
 
 LOGGER = logging.getLogger(__name__)
 

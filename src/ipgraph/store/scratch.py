@@ -49,14 +49,14 @@ class ScratchStore:
         if not isinstance(solutions, ox.QuerySolutions):
             raise TypeError("ScratchStore.select runs SELECT queries only")
         names = [variable.value for variable in solutions.variables]
+        terms = [[solution[name] for name in names] for solution in solutions]
+        # pyoxigraph's solutions may only be freed by the thread that made them; converting a term can log a
+        # warning whose traceback keeps this frame (rdflib on an ill-typed literal), and a handler holding that
+        # record would free them later on another thread. So they are gone before any conversion.
+        del solutions
         rows: list[dict[str, Identifier]] = []
-        for solution in solutions:
-            row: dict[str, Identifier] = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = from_ox(value)
-            rows.append(row)
+        for values in terms:
+            rows.append({name: from_ox(value) for name, value in zip(names, values, strict=True) if value is not None})
         return names, rows
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
-import os
 import queue
 import signal
 import threading
@@ -28,41 +27,31 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph import errors
 from ipgraph.errors import IpgraphError, QueryMemoryError, QueryTimeoutError, StoreUnavailableError
 from ipgraph.store.evaluation import QueryTask, evaluate
-from ipgraph.store.sandbox import isolate_network, limit_memory
+from ipgraph.store.processes import (
+    WorkerLimits,
+    WorkerStartError,
+    apply_limits,
+    describe_error,
+    rebuild_error,
+    start_worker,
+    stop_worker,
+)
 
 LOGGER = logging.getLogger(__name__)
 
-#: Seconds a new worker may take to report that it is ready (it forks from a server that has the engine loaded).
-STARTUP_SECONDS = 30.0
 #: Exit signals of a worker that ran out of memory: the engine aborts when an allocation fails (SIGABRT), the
 #: kernel's OOM killer sends SIGKILL.
 _OUT_OF_MEMORY_EXITS = (-6, -9)
 
 
-@dataclass(frozen=True)
-class WorkerLimits:
-    """What a worker may use: ``memory_mb`` of data (``None``: no ceiling); the network only if ``network``."""
-
-    memory_mb: int | None = None
-    network: bool = False
-
-    def memory_error(self) -> QueryMemoryError:
-        """The error a caller gets when a query went past the ceiling."""
-        return QueryMemoryError(
-            f"the query needed more than {self.memory_mb} MB of memory (IPGRAPH_QUERY_MEMORY_MB) and was stopped; "
-            "narrow it or add a LIMIT"
-        )
-
-
-def _start_worker(limits: WorkerLimits) -> str | None:
-    """Apply ``limits`` to this (new, single-threaded) worker; the reason isolation failed, if it did."""
-    os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure at the ceiling prints one line, not a backtrace
-    if limits.memory_mb is not None:
-        limit_memory(limits.memory_mb)
-    return None if limits.network else isolate_network()
+def _memory_error(limits: WorkerLimits) -> QueryMemoryError:
+    """The error a caller gets when a query went past the ceiling."""
+    return QueryMemoryError(
+        f"the query needed more than {limits.memory_mb} MB of memory (IPGRAPH_QUERY_MEMORY_MB) and was stopped; "
+        "narrow it or add a LIMIT"
+    )
 
 
 @dataclass(frozen=True)
@@ -77,7 +66,7 @@ class WorkerRequest:
 def serve_queries(connection: Connection, limits: WorkerLimits | None = None) -> None:
     """A worker's loop: report ready, then answer requests until the parent closes the pipe or sends ``None``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server process, which stops us
-    connection.send(("ready", _start_worker(limits or WorkerLimits())))
+    connection.send(("ready", apply_limits(limits or WorkerLimits())))
     opened: tuple[int, ox.Store] | None = None
     while True:
         try:
@@ -92,21 +81,13 @@ def serve_queries(connection: Connection, limits: WorkerLimits | None = None) ->
                 opened = (request.generation, ox.Store.read_only(request.snapshot))
             reply: tuple[str, Any] = ("ok", evaluate(opened[1], request.task))
         except IpgraphError as error:
-            position = (getattr(error, "line", None), getattr(error, "column", None))
-            reply = ("error", (type(error).__name__, str(error), *position))
+            reply = ("error", describe_error(error))
         except MemoryError:  # past the ceiling on the Python side: say so, then end (the parent replaces us)
             connection.send(("error", ("QueryMemoryError", "", None, None)))
             return
         except Exception as error:  # any failure must reach the parent, not kill the worker
             reply = ("error", ("StoreUnavailableError", f"query worker failed: {error!r}", None, None))
         connection.send(reply)
-
-
-def _rebuild_error(name: str, message: str, line: int | None, column: int | None) -> IpgraphError:
-    kind: type[IpgraphError] = getattr(errors, name, StoreUnavailableError)
-    if issubclass(kind, errors.InputError):
-        return kind(message, line=line, column=column)
-    return kind(message)
 
 
 @dataclass
@@ -175,14 +156,14 @@ class QueryPool:
             exitcode = worker.process.exitcode
             self._replace(worker)
             if self.limits.memory_mb is not None and exitcode in _OUT_OF_MEMORY_EXITS:
-                raise self.limits.memory_error() from None
+                raise _memory_error(self.limits) from None
             raise StoreUnavailableError(f"a query worker stopped unexpectedly: {error!r}") from error
         if status == "error" and payload[0] == "QueryMemoryError":
             self._replace(worker)
-            raise self.limits.memory_error()
+            raise _memory_error(self.limits)
         self._idle.put(worker)
         if status == "error":
-            raise _rebuild_error(*payload)
+            raise rebuild_error(payload, StoreUnavailableError)
         return payload
 
     def close(self) -> None:
@@ -201,34 +182,23 @@ class QueryPool:
             worker.connection.close()
 
     def _start(self) -> _Worker:
-        parent_end, child_end = self._context.Pipe()
-        process = self._context.Process(
-            target=serve_queries, args=(child_end, self.limits), daemon=True, name="ipgraph-query"
-        )
-        process.start()
-        child_end.close()
         try:
-            if not parent_end.poll(STARTUP_SECONDS):
-                raise EOFError("no word from the worker")
-            _, failure = parent_end.recv()
-        except (EOFError, OSError) as error:
-            process.kill()
-            process.join()
-            parent_end.close()
-            raise StoreUnavailableError(f"a query worker did not start: {error!r}") from error
+            process, connection, (_, failure) = start_worker(
+                self._context, serve_queries, (self.limits,), "ipgraph-query"
+            )
+        except WorkerStartError as error:
+            raise StoreUnavailableError(f"a query worker did not start: {error}") from error
         if failure is not None and self.isolation_failure is None:
             self.isolation_failure = failure
             LOGGER.warning("query workers can reach the network (the guard is the only wall): %s", failure)
-        worker = _Worker(process, parent_end)
+        worker = _Worker(process, connection)
         with self._lock:
             self._workers.append(worker)
         return worker
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker (its query may be stuck inside the engine) and start another in the background."""
-        worker.process.kill()
-        worker.process.join()
-        worker.connection.close()
+        stop_worker(worker.process, worker.connection)
         with self._lock:
             self._workers.remove(worker)
             if self._closed:
