@@ -10,9 +10,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
+from ipgraph.errors import StoreUnavailableError
 from ipgraph.reports.storage import REGISTRY_GRAPH, ReportArchive, ReportKey, StoredVersion
 from ipgraph.reports.version_claims import CLAIM_LEASE, Claim, ClaimState, VersionClaims
 from ipgraph.store.base import Store, UpdateRequest
@@ -177,5 +179,35 @@ def test_two_claims_seen_together_are_both_withdrawn_and_nothing_is_written_unde
         assert written == [1]  # written once, only after the rival's stale claim was withdrawn
         assert claims.state(KEY.graph(1)) == ClaimState(frozenset({claim.identifier}), complete=True)
         assert len(store.read_graph(KEY.graph(1))) == 3
+    finally:
+        store.close()
+
+
+class AppliedButUnanswered(EmbeddedStore):
+    """A real store whose first version write is applied but answered with an error, as a request that timed out
+    after the server committed it."""
+
+    failed = False
+
+    def update(self, request: UpdateRequest) -> None:
+        super().update(request)
+        if not self.failed and f"GRAPH {iri_text(str(KEY.graph(1)))}" in request.update:
+            self.failed = True
+            raise StoreUnavailableError(f"{KEY.graph(1)} did not answer in time")
+
+
+def test_a_write_applied_but_unanswered_keeps_its_version_whole_and_the_next_submission_takes_the_next_number(
+    tmp_path: Path,
+) -> None:
+    store = AppliedButUnanswered(tmp_path / "store", workers=1)
+    try:
+        with pytest.raises(StoreUnavailableError):
+            store_one(store, 1)  # the sender gets a 503 and no receipt: it will send the report again
+        again = store_one(store, 2)
+        assert again.version == 2
+        versions = ReportArchive(store).versions(KEY.organisation, KEY.year)
+        assert [item.version for item in versions] == [1, 2]
+        claims = VersionClaims(store, REGISTRY_GRAPH)
+        assert len(claims.state(KEY.graph(1)).identifiers) == 1  # the stored version keeps its identifier
     finally:
         store.close()

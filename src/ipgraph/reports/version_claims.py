@@ -15,9 +15,11 @@ claimed first and written only once its claim is known to be the only one:
    version it replaces, conditional on the claim still being there; the claim stays as the version's identifier.
    A read-back of the complete entry with our identifier confirms it.
 
-A claim whose process died (SIGKILL between steps 1 and 3) is withdrawn by the next submitter of that report once
-it has seen it unchanged for :data:`CLAIM_LEASE` seconds, so the number is used again and no gap is left. The one
-case this cannot cover is a process stalled for longer than the lease between its read-back and its write.
+A write that fails withdraws its claim unless the entry is complete (a request can fail after the server
+applied it: that version stays whole, unacknowledged, and the sender's retry takes the next number). A claim
+whose process died (SIGKILL between steps 1 and 3) is withdrawn by the next submitter of that report once it has
+seen it unchanged for :data:`CLAIM_LEASE` seconds, so the number is used again and no gap is left. The one case
+this cannot cover is a process stalled for longer than the lease between its read-back and its write.
 """
 
 from __future__ import annotations
@@ -106,16 +108,19 @@ class VersionClaims:
                 except Exception:
                     self._withdraw_quietly(graph, identifier)
                     raise
-                if self.state(graph) == ClaimState(frozenset({identifier}), complete=True):
+                written = self.state(graph)
+                if written.complete and identifier in written.identifiers:
                     return claim
                 continue  # our claim was withdrawn as stale before the write: start again
             if identifier in state.identifiers:
-                self._withdraw(graph, [identifier])  # claimed together with another process: both step back
+                # Claimed together with another process: both step back. Unconditionally, so that a claim that
+                # landed beside an entry completed meanwhile does not stay on it.
+                self._withdraw(graph, [identifier], unless_complete=False)
             elif not state.complete:
                 foreign = state.identifiers
                 first_seen = foreign_since.setdefault(foreign, self._clock())
                 if self._clock() - first_seen >= CLAIM_LEASE:
-                    self._withdraw(graph, sorted(foreign))
+                    self._withdraw(graph, sorted(foreign), unless_complete=True)
                     foreign_since.pop(foreign)
                     continue
             else:
@@ -148,6 +153,7 @@ class VersionClaims:
             UpdateRequest(
                 f"INSERT {{ GRAPH {registry} {{ {subject} <{DCTERMS.identifier}> {term_text(identifier)} }} }}\n"
                 f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {registry} {{ {subject} <{DCTERMS.identifier}> ?any }} }}\n"
+                f"  FILTER NOT EXISTS {{ GRAPH {registry} {{ {subject} <{FOAF.primaryTopic}> ?topic }} }}\n"
                 f"  {after} }}"
             )
         )
@@ -164,23 +170,24 @@ class VersionClaims:
             )
         )
 
-    def _withdraw(self, graph: URIRef, identifiers: list[Literal]) -> None:
+    def _withdraw(self, graph: URIRef, identifiers: list[Literal], *, unless_complete: bool) -> None:
+        """Remove claims; ``unless_complete``: only while the entry is incomplete (a stale claim, or ours after a
+        failed write, which may yet have been applied: the identifier of a stored version stays)."""
         registry = iri_text(str(self.registry))
         subject = iri_text(str(graph))
         triples = " ".join(f"{subject} <{DCTERMS.identifier}> {term_text(item)} ." for item in identifiers)
-        # Only a claim is withdrawn: an identifier whose entry was completed in the meantime stays.
-        self.store.update(
-            UpdateRequest(
-                f"DELETE {{ GRAPH {registry} {{ {triples} }} }}\n"
-                f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {registry} {{ {subject} <{FOAF.primaryTopic}> ?topic }} }} }}"
-            )
+        condition = (
+            f"FILTER NOT EXISTS {{ GRAPH {registry} {{ {subject} <{FOAF.primaryTopic}> ?topic }} }}"
+            if unless_complete
+            else ""
         )
+        self.store.update(UpdateRequest(f"DELETE {{ GRAPH {registry} {{ {triples} }} }}\nWHERE {{ {condition} }}"))
 
     def _withdraw_quietly(self, graph: URIRef, identifier: Literal) -> None:
         """Withdraw our claim after a failed write, so the next submitter need not wait out the lease; if the
         store cannot be reached for that either, the lease frees the number later."""
         with contextlib.suppress(StoreUnavailableError, OSError):
-            self._withdraw(graph, [identifier])
+            self._withdraw(graph, [identifier], unless_complete=True)
 
 
 def _triples(graph: Graph) -> str:
