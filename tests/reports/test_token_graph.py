@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 from cli_runner import clean_environment, run_ipgraph
+from rdflib import Literal
+from rdflib.namespace import RDF
 from servers import OxigraphServer, run_oxigraph
 
-from ipgraph.reports.token_graph import TOKENS_GRAPH, TokenGraph, token_registry
+from ipgraph.reports.token_graph import TOKENS_GRAPH, TokenGraph, token_iri, token_registry
 from ipgraph.reports.tokens import TOKENS_FILE, TokenRegistry
 from ipgraph.settings import Settings
+from ipgraph.store.base import UpdateRequest
 from ipgraph.store.remote import RemoteStore
 from ipgraph.vocab import IPR
 
@@ -131,3 +134,35 @@ def test_the_tokens_command_works_against_the_store_in_remote_mode(
     assert revoked.returncode == 0, revoked.stderr
     assert replica(private_oxigraph).authenticate(token) is None
     assert not (tmp_path / "data" / TOKENS_FILE).exists()  # nothing kept beside the replica
+
+
+def test_a_note_of_any_text_is_kept_as_written(private_oxigraph: OxigraphServer) -> None:
+    registry = replica(private_oxigraph)
+    note = 'Sở "Tài chính" } ; DROP ALL ; # \'\'\' """ \\ \n\t\u2028 <urn:x>'
+    issued = registry.issue(FINANCE, note=note)
+    assert {record.token_id: record.note for record in replica(private_oxigraph).records()}[issued.token_id] == note
+    assert replica(private_oxigraph).authenticate(issued.token) == FINANCE
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        "not json",
+        '{"token_id": "0123456789abcdef"}',
+        '{"token_id": "0123456789abcdef", "organisation": 1, "salt": "00", "digest": "x", "issued_at": "t"}',
+        '{"token_id": "fedcba9876543210", "organisation": "o", "salt": "00", "digest": "x", "issued_at": "t"}',
+        '{"token_id": "0123456789abcdef", "organisation": "o", "salt": "zz", "digest": "x", "issued_at": "t"}',
+        '{"token_id": "0123456789abcdef", "organisation": "o", "salt": "00", "digest": "é", "issued_at": "t"}',
+    ],
+)
+def test_a_record_written_into_the_graph_by_hand_authenticates_nobody_and_hides_no_other(
+    record: str, private_oxigraph: OxigraphServer
+) -> None:
+    registry = replica(private_oxigraph)
+    issued = registry.issue(FINANCE)
+    store = RemoteStore(private_oxigraph.query_url, private_oxigraph.update_url)
+    forged = f"<{token_iri('0123456789abcdef')}> <{RDF.value}> {Literal(record).n3()} ."
+    store.update(UpdateRequest(f"INSERT DATA {{ GRAPH <{TOKENS_GRAPH}> {{ {forged} }} }}"))
+    assert registry.authenticate("ipgr_0123456789abcdef_x") is None
+    assert [item.token_id for item in registry.records()] == [issued.token_id]
+    assert registry.authenticate(issued.token) == FINANCE

@@ -15,6 +15,7 @@ SHA-256 of a 256-bit secret; the token itself is never stored), so only the note
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -22,13 +23,13 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from ipgraph.errors import InputError
 from ipgraph.reports.tokens import TOKENS_FILE, TokenFile, TokenRecord, TokenRegistry
 from ipgraph.settings import Settings
 from ipgraph.store.base import Row, Store, UpdateRequest
 from ipgraph.store.sparql_text import iri_text, term_text
 from ipgraph.vocab import GRAPH
 
+LOGGER = logging.getLogger(__name__)
 TOKENS_GRAPH = GRAPH["tokens"]
 _JSON = RDF.JSON
 
@@ -101,13 +102,23 @@ def _revocation(token_id: str, at: str) -> str:
 
 
 def _records(rows: list[Row]) -> dict[str, TokenRecord]:
+    """The records of the rows; one that does not read as a record of its own token (written into the graph by
+    hand) is left out and logged: it authenticates nobody and hides no other record."""
     found: dict[str, TokenRecord] = {}
     for row in rows:
         try:
             fields = json.loads(str(row["record"]))
             record = TokenRecord(**fields)
+            if not isinstance(record.token_id, str) or row.get("token") != token_iri(record.token_id):
+                raise ValueError(f"it is kept as {row.get('token')}, not as the token it names")
+            for text in (record.organisation, record.salt, record.digest, record.issued_at):
+                if not isinstance(text, str):
+                    raise TypeError(f"{text!r} is not text")
+            bytes.fromhex(record.salt)
+            record.digest.encode("ascii")
         except (KeyError, ValueError, TypeError) as error:
-            raise InputError(f"a token record in <{TOKENS_GRAPH}> is unreadable: {error}") from None
+            LOGGER.warning("a token record in <%s> is unreadable and was left out: %s", TOKENS_GRAPH, error)
+            continue
         revoked = str(row["revoked"]) if "revoked" in row else None
         earlier = found.get(record.token_id)
         times = [time for time in (revoked, earlier.revoked_at if earlier else None) if time is not None]
