@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
+from servers import VirtuosoServer, remote_on_virtuoso
 
 from ipgraph.errors import StoreUnavailableError
 from ipgraph.reports.storage import REGISTRY_GRAPH, ReportArchive, ReportKey, StoredVersion
@@ -85,6 +86,14 @@ def test_writers_on_one_remote_server_get_every_number_once_without_gaps(remote_
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         acknowledged = list(pool.map(submit, jobs))
     check_versions(remote_store, acknowledged)
+
+
+def test_writers_on_one_virtuoso_get_every_number_once_without_gaps(virtuoso_server: VirtuosoServer) -> None:
+    writers = [remote_on_virtuoso(virtuoso_server, query_timeout=30.0) for _ in range(WRITERS)]
+    writers[0].update(UpdateRequest("DROP SILENT ALL"))
+    with ThreadPoolExecutor(max_workers=WRITERS * 2) as pool:
+        acknowledged = list(pool.map(lambda number: store_one(writers[number % WRITERS], number), range(1, 9)))
+    check_versions(writers[0], acknowledged)
 
 
 def test_the_embedded_store_takes_the_same_path(embedded_store: EmbeddedStore) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
-from servers import OxigraphServer
+from servers import OxigraphServer, VirtuosoServer, remote_on_virtuoso
 
 from ipgraph.errors import QuerySyntaxError
 from ipgraph.store.base import GraphChange, UpdateRequest
@@ -105,3 +105,16 @@ def test_two_stamps_written_at_once_are_replaced_by_the_next_write(private_oxigr
     assert len(rows) == 1 and str(rows[0]["stamp"]).startswith("urn:uuid:")
     assert store.generation != two
     assert store.ask(f"ASK {{ GRAPH {subject} {{ {subject} <urn:x:other> 'kept' }} }}")
+
+
+def test_virtuoso_takes_the_stamp_with_every_kind_of_write(virtuoso_server: VirtuosoServer, tmp_path: Path) -> None:
+    writer, reader = (remote_on_virtuoso(virtuoso_server) for _ in range(2))
+    writer.update(UpdateRequest("DROP SILENT ALL"))
+    for store in (writer, reader):
+        store.stamp_writes = True  # as RemoteStore.from_settings makes the service's store
+    # Virtuoso has no plain default graph to clear (tests/virtuoso_differences.toml, SP031).
+    for kind in sorted(set(WRITES) - {"clear_default_graph"}):
+        before = reader.generation
+        WRITES[kind](writer, tmp_path)
+        assert reader.generation != before, kind
+    assert len(reader.select(STAMP_QUERY)) == 1

@@ -40,10 +40,11 @@ def stamp_update(stamp: str | None = None) -> str:
     """The operation that replaces the stamp (by a fresh ``urn:uuid`` unless ``stamp`` is given)."""
     value = stamp or uuid.uuid4().urn
     pattern = f"<{SYSTEM_GRAPH}> <{DCTERMS.identifier}>"
+    # Two operations, not one DELETE/INSERT with an OPTIONAL: Virtuoso 7.2 inserts nothing when the OPTIONAL
+    # finds no old stamp.
     return (
-        f"DELETE {{ GRAPH <{SYSTEM_GRAPH}> {{ {pattern} ?old }} }}\n"
-        f'INSERT {{ GRAPH <{SYSTEM_GRAPH}> {{ {pattern} "{value}" }} }}\n'
-        f"WHERE {{ OPTIONAL {{ GRAPH <{SYSTEM_GRAPH}> {{ {pattern} ?old }} }} }}"
+        f"DELETE WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{ {pattern} ?old }} }} ;\n"
+        f'INSERT DATA {{ GRAPH <{SYSTEM_GRAPH}> {{ {pattern} "{value}" }} }}'
     )
 
 
