@@ -28,8 +28,9 @@ from ipgraph.errors import StoreUnavailableError
 from ipgraph.reports.storage import REGISTRY_GRAPH, ReportArchive, ReportKey
 from ipgraph.reports.submission import ReportService
 from ipgraph.reports.tokens import TokenRegistry
-from ipgraph.store.base import GraphChange
+from ipgraph.store.base import UpdateRequest
 from ipgraph.store.embedded import EmbeddedStore
+from ipgraph.vocab import GRAPH
 
 #: The service, as operators start it.
 IPGRAPH = str(Path(sys.executable).parent / "ipgraph")
@@ -228,10 +229,13 @@ def test_an_invalid_report_leaves_the_store_exactly_as_it_was(tmp_path: Path) ->
 
 
 class FailingWrites(EmbeddedStore):
-    """A real store whose writes fail, as when the disk fills or the server goes away mid-request."""
+    """A real store whose version writes fail, as when the disk fills or the server goes away mid-request: the
+    claim of the number succeeds, the update carrying the version graph does not."""
 
-    def write(self, changes: list[GraphChange]) -> None:  # type: ignore[override]
-        raise StoreUnavailableError("the store could not be written: No space left on device")
+    def update(self, request: UpdateRequest) -> None:
+        if f"GRAPH <{GRAPH}reports/" in request.update:
+            raise StoreUnavailableError("the store could not be written: No space left on device")
+        super().update(request)
 
 
 def test_a_store_failure_stores_nothing_and_the_next_submission_starts_at_version_one(tmp_path: Path) -> None:
@@ -256,27 +260,29 @@ def test_a_store_failure_stores_nothing_and_the_next_submission_starts_at_versio
         store.close()
 
 
-class RecordingWrites(EmbeddedStore):
-    """A real store that remembers which graphs each write carried."""
+class RecordingUpdates(EmbeddedStore):
+    """A real store that remembers the text of each update."""
 
-    writes: list[list[str]]
+    updates: list[str]
 
-    def write(self, changes: list[GraphChange]) -> None:  # type: ignore[override]
-        self.writes.append([str(change.graph) for change in changes])
-        super().write(changes)
+    def update(self, request: UpdateRequest) -> None:
+        self.updates.append(request.update)
+        super().update(request)
 
 
-def test_a_version_and_its_registry_entry_reach_the_store_in_one_write(tmp_path: Path) -> None:
+def test_a_version_and_its_registry_entry_reach_the_store_in_one_update(tmp_path: Path) -> None:
     organisation = ORGS[0]
-    store = RecordingWrites(tmp_path / "store", workers=1)
-    store.writes = []
+    store = RecordingUpdates(tmp_path / "store", workers=1)
+    store.updates = []
     try:
         service = ReportService(store, project_dir=PROJECT, data_dir=tmp_path)
         first = service.submit(report_turtle(organisation, 2027).encode("utf-8"), "text/turtle", organisation)
         second = service.submit(report_turtle(organisation, 2027).encode("utf-8"), "text/turtle", organisation)
         service.close()
-        registry = str(REGISTRY_GRAPH)
-        assert store.writes == [[str(first.stored.graph), registry], [str(second.stored.graph), registry]]
+        for receipt in (first, second):
+            carrying = [text for text in store.updates if f"GRAPH <{receipt.stored.graph}>" in text]
+            assert len(carrying) == 1
+            assert f"GRAPH <{REGISTRY_GRAPH}>" in carrying[0]
         assert sorted(store.graph_names()) == sorted([first.stored.graph, second.stored.graph, REGISTRY_GRAPH])
         key = ReportKey(organisation, 2027)
         assert [item.version for item in ReportArchive(store).versions(key.organisation, key.year)] == [1, 2]

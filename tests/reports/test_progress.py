@@ -317,21 +317,17 @@ def test_a_resubmission_stored_by_the_report_archive_replaces_the_earlier_figure
         archive = ReportArchive(store)
         key = ReportKey(IPR["org-so-khoa-hoc-va-cong-nghe"], 2023)
         stored = {"content_hash": "a" * 64, "shapes_version": "b" * 64}
-        first = archive.add_version(
+        archive.add_version(
             key,
-            1,
             Graph().parse(FIXTURES / "dost-2023-v1.ttl"),
             submitted_at=dt.datetime(2023, 10, 2, 9, tzinfo=dt.UTC),
-            previous=None,
             **stored,
         )
         before = {item.target.reference: item for item in progress_report(store)}
         archive.add_version(
             key,
-            2,
             Graph().parse(FIXTURES / "dost-2023-v2.ttl"),
             submitted_at=dt.datetime(2023, 10, 3, 10, tzinfo=dt.UTC),
-            previous=first,
             **stored,
         )
         after = {item.target.reference: item for item in progress_report(store)}

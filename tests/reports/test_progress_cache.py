@@ -35,14 +35,15 @@ STORED = {"content_hash": "a" * 64, "shapes_version": "b" * 64}
 
 def submit(store: Store, version: int, fixture: str, previous: StoredVersion | None) -> StoredVersion:
     """Store a version of DOST's 2023 report through the report archive, as a submission does."""
-    return ReportArchive(store).add_version(
+    stored = ReportArchive(store).add_version(
         DOST_2023,
-        version,
         Graph().parse(FIXTURES / fixture),
         submitted_at=dt.datetime(2023, 10, version, 9, tzinfo=dt.UTC),
-        previous=previous,
         **STORED,
     )
+    assert stored.version == version
+    assert stored.revision_of == (previous.graph if previous is not None else None)
+    return stored
 
 
 def business_units(body: dict[str, object]) -> float | None:

@@ -45,14 +45,10 @@ def stored(tmp_path: Path) -> tuple[Path, Path]:
             organisation = report.value(node, IPG.reportingOrganization)
             key = ReportKey(URIRef(str(organisation)), int(str(report.value(node, IPG.reportingYear))))
             graph = prepare_version(report, node, key, 1, RECEIVED)
-            archive.add_version(
-                key, 1, graph, submitted_at=RECEIVED, content_hash="0" * 64, shapes_version="old", previous=None
-            )
+            archive.add_version(key, graph, submitted_at=RECEIVED, content_hash="0" * 64, shapes_version="old")
         broken = next(mutated_corpus(1, seed=3))
         key = ReportKey(IPR["org-so-tai-chinh"], 2024)
-        archive.add_version(
-            key, 1, broken.graph, submitted_at=RECEIVED, content_hash="1" * 64, shapes_version="old", previous=None
-        )
+        archive.add_version(key, broken.graph, submitted_at=RECEIVED, content_hash="1" * 64, shapes_version="old")
     finally:
         store.close()
     return data_dir, project

@@ -30,16 +30,16 @@ def test_an_issued_token_authenticates_its_organisation_only(registry: TokenRegi
     assert dost.token != finance.token
 
 
-def test_the_file_keeps_no_token_only_salted_hashes(registry: TokenRegistry) -> None:
+def test_the_file_keeps_no_token_only_salted_hashes(registry: TokenRegistry, tmp_path: Path) -> None:
     first = registry.issue(DOST)
     second = registry.issue(DOST)
-    text = registry.path.read_text(encoding="utf-8")
+    text = (tmp_path / "tokens.json").read_text(encoding="utf-8")
     secret = first.token.rsplit("_", 1)[1]
     assert secret not in text and first.token not in text
     stored = json.loads(text)["tokens"]
     assert {item["token_id"] for item in stored} == {first.token_id, second.token_id}
     assert stored[0]["salt"] != stored[1]["salt"]
-    assert registry.path.stat().st_mode & 0o077 == 0
+    assert (tmp_path / "tokens.json").stat().st_mode & 0o077 == 0
 
 
 @pytest.mark.parametrize(

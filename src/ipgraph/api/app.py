@@ -38,7 +38,7 @@ from ipgraph.publish.freshness import FreshnessTracker
 from ipgraph.queries import load_canned_queries
 from ipgraph.query_service import QueryService
 from ipgraph.reports.submission import ReportService
-from ipgraph.reports.tokens import TokenRegistry
+from ipgraph.reports.token_graph import token_registry
 from ipgraph.search import SearchIndexCache
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import forbid_engine_fetching
@@ -129,7 +129,7 @@ def _open_app_objects(app: FastAPI, settings: Settings) -> None:
     :mod:`ipgraph.api.deps`); the lifespan closes what holds workers."""
     app.state.query_service = QueryService(app.state.store, settings, relative_iri_base(settings))
     app.state.report_service = ReportService.from_settings(settings, app.state.store)
-    app.state.token_registry = TokenRegistry.for_data_dir(settings.data_dir)
+    app.state.token_registry = token_registry(settings, app.state.store)
     app.state.canned_queries = load_canned_queries(settings.project_dir / "queries")
     app.state.freshness = FreshnessTracker()
     app.state.dumps = DumpCache()

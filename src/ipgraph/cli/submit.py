@@ -22,7 +22,7 @@ from ipgraph.formats import format_by_name, format_for_path
 from ipgraph.reports.parsing import REPORT_FORMATS
 from ipgraph.reports.rendering import outcome_to_json
 from ipgraph.reports.submission import ReportService
-from ipgraph.reports.tokens import TokenRegistry
+from ipgraph.reports.token_graph import token_registry
 from ipgraph.reports.workbook import XLSX_MEDIA_TYPE
 from ipgraph.settings import Settings
 
@@ -90,7 +90,7 @@ def submit_locally(body: bytes, media_type: str, token: str, data_dir: Path | No
 
     # One report, then the process ends: it is validated here, not in a worker process started for it alone.
     settings = Settings.from_env(data_dir=data_dir, validation_workers=0)
-    organisation = TokenRegistry.for_data_dir(settings.data_dir).authenticate(token)
+    organisation = token_registry(settings).authenticate(token)
     if organisation is None:
         raise AuthenticationError("the token is unknown or has been revoked")
     if media_type == XLSX_MEDIA_TYPE:

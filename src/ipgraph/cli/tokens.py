@@ -1,4 +1,5 @@
-"""``ipgraph tokens issue|revoke|list``: the organisations' submission tokens (kept hashed in the data directory).
+"""``ipgraph tokens issue|revoke|list``: the organisations' submission tokens, kept hashed in the data directory
+(embedded mode) or in the store every replica reads (remote mode, ``IPGRAPH_STORE_MODE=remote``).
 
 ``issue`` prints the new token once, on standard output, and never again; ``list`` shows ids, organisations and
 dates, never a token or its hash. The service sees issued and revoked tokens at once, without a restart.
@@ -17,6 +18,7 @@ from rdflib.namespace import ORG, RDF
 from ipgraph.cli import EXIT_OK
 from ipgraph.errors import InputError, NotFoundError
 from ipgraph.reports.storage import organisation_from_text
+from ipgraph.reports.token_graph import token_registry
 from ipgraph.reports.tokens import TokenRegistry
 from ipgraph.settings import Settings
 
@@ -27,12 +29,18 @@ ORGANISATION_FILES: tuple[str, ...] = ("data/organisations.ttl", "data/organisat
 def register(subparsers: Any) -> None:
     """Add the ``tokens`` subcommand and its actions."""
     parser: argparse.ArgumentParser = subparsers.add_parser("tokens", help="issue, revoke and list submission tokens")
-    parser.add_argument("--data-dir", type=Path, help="the data directory holding tokens.json (default: settings)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="the data directory holding tokens.json in embedded mode (default: settings)"
+    )
     actions = parser.add_subparsers(dest="action", required=True)
 
     issue = actions.add_parser("issue", help="issue a token for an organisation and print it once")
     issue.add_argument("organisation", help="the organisation's IRI or slug (e.g. so-tai-chinh)")
-    issue.add_argument("--note", default="", help="a note kept with the token (who holds it)")
+    issue.add_argument(
+        "--note",
+        default="",
+        help="a note kept with the token (which office holds it); readable through SPARQL in remote mode",
+    )
     issue.add_argument("--project-dir", type=Path, help="checkout holding data/organisations.ttl")
     issue.set_defaults(run=run_issue)
 
@@ -102,5 +110,4 @@ def check_known(organisation: URIRef, project_dir: Path) -> None:
 
 
 def _registry(args: argparse.Namespace) -> TokenRegistry:
-    data_dir = args.data_dir or Settings.from_env().data_dir
-    return TokenRegistry.for_data_dir(data_dir)
+    return token_registry(Settings.from_env(data_dir=args.data_dir))

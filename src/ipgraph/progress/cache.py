@@ -3,8 +3,10 @@
 Computing progress reads every target and every observation of the current report versions: one to three
 seconds with a few hundred reports. Its answer only changes when the store is written, and every write through
 the store moves :attr:`Store.generation <ipgraph.store.base.Store.generation>`, so an answer computed at one
-generation is kept until the generation moves. The remote engine cannot see writes made by other clients of
-its server; there an answer is also recomputed once it is :data:`REMOTE_MAX_AGE` seconds old.
+generation is kept until the generation moves. In remote mode the generation comes from the store's write stamp
+(:mod:`ipgraph.store.write_stamp`), so a report accepted through any replica moves it for every replica's next
+request. Writes made straight to the SPARQL server's own endpoints carry no stamp; for them a remote answer is
+also recomputed once it is :data:`REMOTE_MAX_AGE` seconds old.
 
 Each answer carries validators for conditional requests (RFC 9110 §8.8): a digest of the figures, so a
 recomputation that finds the same figures keeps its ETag, and the moment those figures were first computed.
@@ -26,7 +28,8 @@ from ipgraph.progress.reading import DataSource
 from ipgraph.store.base import Store
 from ipgraph.store.remote import RemoteStore
 
-#: Seconds a remote store's progress is kept although the generation did not move (others may write its server).
+#: Seconds a remote store's progress is kept although the generation did not move (others may write its server
+#: without going through ipgraph).
 REMOTE_MAX_AGE = 60.0
 
 Compute = Callable[[Store, DataSource], Sequence[TargetProgress]]

@@ -8,21 +8,23 @@ graph (docs/model.md, "Reports")::
         dcat:isVersionOf ipr:report/{slug}/{year} ; dcat:version "2" ;
         prov:wasAttributedTo <organisation> ; ipg:reportingYear "2023"^^xsd:gYear ;
         prov:generatedAtTime "…"^^xsd:dateTime ; prov:wasRevisionOf <graph v1> ;
+        dcterms:identifier "urn:uuid:…" ;
         dcterms:conformsTo ipr:shapes/{sha256 of the shapes} ;
         spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue "…" ] .
     <graph v1> prov:invalidatedAtTime "…"^^xsd:dateTime .
 
 The current version of a report is the one without ``prov:invalidatedAtTime``. A version and its registry
-entry (and the invalidation of the version it replaces) reach the store in one :meth:`Store.write`, which every
-engine applies atomically, so a reader never sees one without the other. Only additions are written: nothing
-an accepted submission stored is ever changed or removed.
+entry (and the invalidation of the version it replaces) reach the store in one update, which every engine
+applies atomically, so a reader never sees one without the other; the number is claimed first at the store
+(``dcterms:identifier``, :mod:`ipgraph.reports.version_claims`), so processes sharing a store never collide.
+Only additions are written: nothing an accepted submission stored is ever changed or removed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -30,7 +32,8 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, XSD
 from rdflib.term import Node
 
 from ipgraph.errors import InputError, NotFoundError
-from ipgraph.store.base import GraphChange, Store
+from ipgraph.reports.version_claims import Claim, VersionClaims
+from ipgraph.store.base import Store
 from ipgraph.vocab import CANONICAL_BASE, DCAT, GRAPH, IPG, IPR, sparql_prologue
 
 #: SPDX checksums, as DCAT 3 recommends for a distribution's content hash (``spdx:checksum``).
@@ -188,16 +191,46 @@ class ReportArchive:
     def add_version(
         self,
         key: ReportKey,
-        version: int,
-        data: Graph,
+        data: Graph | Callable[[int], Graph],
         *,
+        submitted_at: dt.datetime,
+        content_hash: str,
+        shapes_version: str,
+    ) -> StoredVersion:
+        """Store ``data`` (or ``data(version)``) as the report's next version with its registry entry, invalidating
+        the current one: all or nothing, numbered 1, 2, 3… without gaps however many processes submit at once
+        (:mod:`ipgraph.reports.version_claims`)."""
+        read: dict[str, StoredVersion | None] = {}
+
+        def latest() -> int:
+            versions = self.versions(key.organisation, key.year)
+            read["previous"] = next((item for item in reversed(versions) if item.current), None)
+            return max((item.version for item in versions), default=0)
+
+        def changes_for(claim: Claim) -> tuple[Graph, Graph]:
+            previous = read.get("previous")
+            stored = self._stored(key, claim.version, submitted_at, content_hash, shapes_version, previous)
+            entry = registry_entry(stored)
+            if previous is not None:
+                entry.add((previous.graph, PROV.invalidatedAtTime, _timestamp(submitted_at)))
+            read["stored"] = stored
+            return (data(claim.version) if callable(data) else data), entry
+
+        claim = VersionClaims(self.store, REGISTRY_GRAPH).store_next(latest, key.graph, changes_for)
+        stored = read["stored"]
+        assert stored is not None and stored.version == claim.version  # noqa: S101 - set by changes_for
+        return stored
+
+    @staticmethod
+    def _stored(
+        key: ReportKey,
+        version: int,
         submitted_at: dt.datetime,
         content_hash: str,
         shapes_version: str,
         previous: StoredVersion | None,
     ) -> StoredVersion:
-        """Store ``data`` as ``version`` with its registry entry, invalidating ``previous``: all or nothing."""
-        stored = StoredVersion(
+        return StoredVersion(
             key=key,
             version=version,
             graph=key.graph(version),
@@ -207,11 +240,6 @@ class ReportArchive:
             shapes_version=shapes_version,
             revision_of=previous.graph if previous is not None else None,
         )
-        entry = registry_entry(stored)
-        if previous is not None:
-            entry.add((previous.graph, PROV.invalidatedAtTime, _timestamp(submitted_at)))
-        self.store.write([GraphChange(stored.graph, data, replace=True), GraphChange(REGISTRY_GRAPH, entry, False)])
-        return stored
 
 
 def shapes_iri(shapes_version: str) -> URIRef:

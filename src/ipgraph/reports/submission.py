@@ -4,9 +4,9 @@ Limits (settings): a report holds at most ``max_report_bytes`` bytes and ``max_r
 reports hold a few hundred; 413 beyond); the work runs through :class:`ipgraph.reports.gate.ValidationGate`, which
 bounds how many validations run at once, per client and for how long, and cancels the ones nobody waits for.
 
-Version numbers: a lock per organisation and year serialises "find the latest version, store the next one"
-within this process, so concurrent resubmissions get distinct numbers. Two processes writing one store (two
-``ipgraph serve`` on one remote SPARQL server) are not coordinated; run one writer (docs/submitting-reports.md).
+Version numbers are claimed at the store (:mod:`ipgraph.reports.version_claims`), so any number of processes
+on one store (``ipgraph serve`` replicas on one remote SPARQL server) give concurrent resubmissions distinct,
+gapless numbers; a lock per organisation and year also serialises them within this process.
 """
 
 from __future__ import annotations
@@ -170,19 +170,16 @@ class ReportService:
             # Conforming reports name their organisation and year (the shapes require both).
             raise ReportRejectedError(outcome)
         key = ReportKey(organisation, check_year(claimed.year))
+        node = outcome.report
         with self._lock_for(key):
-            versions = self.archive.versions(key.organisation, key.year)
-            previous = next((item for item in reversed(versions) if item.current), None)
-            version = max((item.version for item in versions), default=0) + 1
-            data = prepare_version(checked.report, outcome.report, key, version, checked.received_at)
+            # In-process only: it spares threads of one process the store-level claim race, which still
+            # decides between processes (ipgraph.reports.version_claims).
             stored = self.archive.add_version(
                 key,
-                version,
-                data,
+                lambda version: prepare_version(checked.report, node, key, version, checked.received_at),
                 submitted_at=checked.received_at,
                 content_hash=checked.content_hash,
                 shapes_version=outcome.shapes_version,
-                previous=previous,
             )
         warnings = sum(1 for issue in outcome.issues if issue.severity != "violation")
         receipt = Receipt(stored, warnings)

@@ -5,14 +5,17 @@ is checked against ``sha256(salt || secret)`` with :func:`hmac.compare_digest`. 
 so a copy of ``tokens.json`` lets nobody submit. A slow password hash would add nothing: the secret has 256 bits
 of entropy, so the per-token salt only keeps equal secrets from hashing alike.
 
-The file is rewritten atomically (temporary file, fsync, rename, fsync of the directory) under an exclusive
-``fcntl`` lock, so ``ipgraph tokens issue`` may run while the service is answering; the service re-reads the
-file whenever its modification time or size changes.
+Where the records are kept depends on the store mode. Embedded: ``tokens.json`` in the data directory
+(:class:`TokenFile`), rewritten atomically (temporary file, fsync, rename, fsync of the directory) under an
+exclusive ``fcntl`` lock, so ``ipgraph tokens issue`` may run while the service is answering; the service re-reads
+the file whenever its modification time or size changes. Remote: graph ``ipgraph:tokens`` of the store
+(:class:`~ipgraph.reports.token_graph.TokenGraph`), shared by every replica, each authentication reading the
+one record it needs, so a token revoked through any replica is refused by all of them from the next request.
 
 >>> import tempfile
 >>> from rdflib import URIRef
 >>> with tempfile.TemporaryDirectory() as tmp:
-...     registry = TokenRegistry(Path(tmp) / "tokens.json")
+...     registry = TokenRegistry.for_data_dir(Path(tmp))
 ...     issued = registry.issue(URIRef("https://w3id.org/ipgraph/id/org-so-tai-chinh"))
 ...     str(registry.authenticate(issued.token))
 'https://w3id.org/ipgraph/id/org-so-tai-chinh'
@@ -29,10 +32,11 @@ import os
 import secrets
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import URIRef
 
@@ -75,19 +79,36 @@ class IssuedToken:
     token: str
 
 
-class TokenRegistry:
-    """The tokens of one data directory (``data_dir/tokens.json``)."""
+class TokenRecords(Protocol):
+    """Where token records are kept: a file in the data directory or a graph of the store."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._cache_key: tuple[int, int] | None = None
-        self._records: dict[str, TokenRecord] = {}
+    def find(self, token_id: str) -> TokenRecord | None:
+        """The record of one token id, as it is now."""
+        ...
+
+    def all(self) -> dict[str, TokenRecord]:
+        """Every record, by id."""
+        ...
+
+    def add(self, record: TokenRecord) -> None:
+        """Keep a new record."""
+        ...
+
+    def revoke(self, chosen: Callable[[TokenRecord], bool], at: str) -> list[TokenRecord]:
+        """Mark revoked at ``at`` every active record ``chosen`` picks; returns them as revoked."""
+        ...
+
+
+class TokenRegistry:
+    """Issues, revokes and checks tokens whose records ``records`` keeps."""
+
+    def __init__(self, records: TokenRecords) -> None:
+        self.kept = records
 
     @classmethod
     def for_data_dir(cls, data_dir: Path) -> TokenRegistry:
-        """The registry kept beside the store in ``data_dir``."""
-        return cls(data_dir / TOKENS_FILE)
+        """The registry kept beside the store in ``data_dir`` (``tokens.json``)."""
+        return cls(TokenFile(data_dir / TOKENS_FILE))
 
     # -- admin --------------------------------------------------------------------------------------------
 
@@ -104,46 +125,32 @@ class TokenRegistry:
             issued_at=_now(),
             note=note,
         )
-        with self._exclusive() as records:
-            records[token_id] = record
+        self.kept.add(record)
         return IssuedToken(token_id, organisation, f"{TOKEN_PREFIX}_{token_id}_{secret}")
 
     def revoke(self, token_id: str) -> TokenRecord:
         """Revoke one token by its id (as ``list`` shows it, or a whole token); revoking twice is harmless."""
         wanted = split_token(token_id)[0] if token_id.startswith(TOKEN_PREFIX + "_") else token_id.strip()
-        with self._exclusive() as records:
-            record = records.get(wanted)
-            if record is None:
-                raise NotFoundError(f"no token has the id {wanted!r}; `ipgraph tokens list` shows the ids")
-            if record.active:
-                record = replace(record, revoked_at=_now())
-                records[wanted] = record
-            return record
+        record = self.kept.find(wanted) if is_token_id(wanted) else None
+        if record is None:
+            raise NotFoundError(f"no token has the id {wanted!r}; `ipgraph tokens list` shows the ids")
+        revoked = self.kept.revoke(lambda item: item.token_id == wanted, _now())
+        return revoked[0] if revoked else (self.kept.find(wanted) or record)
 
     def revoke_organisation(self, organisation: URIRef) -> list[TokenRecord]:
         """Revoke every active token of ``organisation``; returns the records revoked."""
-        revoked = []
-        with self._exclusive() as records:
-            for token_id, record in list(records.items()):
-                if record.organisation == str(organisation) and record.active:
-                    records[token_id] = replace(record, revoked_at=_now())
-                    revoked.append(records[token_id])
-        return revoked
+        return self.kept.revoke(lambda item: item.organisation == str(organisation), _now())
 
     def records(self) -> list[TokenRecord]:
         """Every token ever issued, oldest first (hashes included: callers show only ids and dates)."""
-        with self._lock:
-            self._refresh()
-            return sorted(self._records.values(), key=lambda record: (record.issued_at, record.token_id))
+        return sorted(self.kept.all().values(), key=lambda record: (record.issued_at, record.token_id))
 
     # -- checking -----------------------------------------------------------------------------------------
 
     def authenticate(self, token: str) -> URIRef | None:
         """The organisation ``token`` submits for, or ``None`` when it is unknown, wrong or revoked."""
         token_id, secret = split_token(token)
-        with self._lock:
-            self._refresh()
-            record = self._records.get(token_id)
+        record = self.kept.find(token_id) if is_token_id(token_id) else None
         salt = bytes.fromhex(record.salt) if record is not None else _DUMMY_SALT
         expected = record.digest if record is not None else _DUMMY_DIGEST
         matches = hmac.compare_digest(_digest(salt, secret).encode("ascii"), expected.encode("ascii"))
@@ -151,7 +158,42 @@ class TokenRegistry:
             return None
         return URIRef(record.organisation)
 
-    # -- the file -----------------------------------------------------------------------------------------
+
+class TokenFile:
+    """Token records in one JSON file (``data_dir/tokens.json``), shared by the processes of one machine."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._cache_key: tuple[int, int] | None = None
+        self._records: dict[str, TokenRecord] = {}
+
+    def find(self, token_id: str) -> TokenRecord | None:
+        """The record of one token id (the file is re-read when it changed)."""
+        with self._lock:
+            self._refresh()
+            return self._records.get(token_id)
+
+    def all(self) -> dict[str, TokenRecord]:
+        """Every record, by id."""
+        with self._lock:
+            self._refresh()
+            return dict(self._records)
+
+    def add(self, record: TokenRecord) -> None:
+        """Add a record, rewriting the file under its lock."""
+        with self._exclusive() as records:
+            records[record.token_id] = record
+
+    def revoke(self, chosen: Callable[[TokenRecord], bool], at: str) -> list[TokenRecord]:
+        """Revoke the active records ``chosen`` picks, under the file's lock."""
+        revoked = []
+        with self._exclusive() as records:
+            for token_id, record in list(records.items()):
+                if record.active and chosen(record):
+                    records[token_id] = replace(record, revoked_at=at)
+                    revoked.append(records[token_id])
+        return revoked
 
     def _refresh(self) -> None:
         """Re-read the file when it changed since the last read (another process may have issued a token)."""
@@ -179,6 +221,12 @@ class TokenRegistry:
                 self._cache_key = None
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def is_token_id(text: str) -> bool:
+    """Whether ``text`` is shaped like a token id (lower-case hex of :data:`_ID_BYTES` bytes): anything else is
+    unknown before it is looked up, so no caller-chosen text reaches a file key or a store query."""
+    return len(text) == 2 * _ID_BYTES and all(character in "0123456789abcdef" for character in text)
 
 
 def split_token(token: str) -> tuple[str, str]:

@@ -69,13 +69,14 @@ class Store(Protocol):
 
     @property
     def generation(self) -> int:
-        """A counter of writes made through this store object, for validators (ETags) and caches.
+        """A number that changes with every write, for validators (ETags) and caches.
 
-        It grows by at least one with every write (update, :meth:`write`, the graph methods, :meth:`load_file`),
-        also one that replaces a value and so leaves every triple count as it was; a different number means the
-        data may have changed, an equal one that no write went through this object in between. It starts at 0
-        in each process, so it is only meaningful beside the graphs' triple counts, never as a version number.
-        Read-only. Engines say in their own docstring which writes they cannot see.
+        It changes with every write (update, :meth:`write`, the graph methods, :meth:`load_file`), also one that
+        replaces a value and so leaves every triple count as it was; a different number means the data may have
+        changed, an equal one that no write it can see happened in between. It is not ordered and means nothing
+        outside this process (the embedded engine counts from 0; a remote store shared by replicas derives it from
+        the store's write stamp), so it is only meaningful beside the graphs' triple counts, never as a version
+        number. Read-only. Engines say in their own docstring which writes they cannot see.
         """
         ...
 

@@ -57,6 +57,7 @@ from ipgraph.store.sparql_text import (
     tokens,
 )
 from ipgraph.store.terms import to_ox_graph_name
+from ipgraph.store.write_stamp import STAMP_QUERY, generation_of, stamp_update, stamped
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -95,6 +96,7 @@ class RemoteStore:
         user: str = "",
         password: str = "",
         auth: RemoteAuth = "basic",
+        stamp_writes: bool = False,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
@@ -106,19 +108,25 @@ class RemoteStore:
         self._traits: ServerTraits | None = None
         self._server_header = ""
         self._transaction_lock = threading.RLock()
+        self.stamp_writes = stamp_writes
         self._generation = 0
         self._generation_lock = threading.Lock()
 
     @property
     def generation(self) -> int:
-        """A counter of the write requests this process sent to the server, for validators (ETags); read-only.
+        """A number that changes with every write, for validators (ETags) and caches; read-only.
 
-        One more after every update and Graph Store write request, answered or failed (a request that timed
-        out may still have been applied). Its limit: writes made by anyone else (another ipgraph process, a
-        client of the server's own endpoints) do not change it, so after such a write only a changed triple
-        count changes an ETag. It starts at 0 when this object is made.
+        Without ``stamp_writes``: a counter of the write requests this process sent (answered or failed: one
+        that timed out may still have been applied), blind to writes made by anyone else. With it (the service:
+        :meth:`from_settings`), every update also replaces the store's write stamp
+        (:mod:`~ipgraph.store.write_stamp`) and this number is derived from the stamp, read from the server
+        on each call, so a write through any process sharing the server moves it for all of them. Writes made
+        straight to the server's own endpoints still go unseen.
         """
-        return self._generation
+        if not self.stamp_writes:
+            return self._generation
+        stamps = [row["stamp"] for row in self.select(STAMP_QUERY) if "stamp" in row]
+        return generation_of(stamps, self._generation)
 
     def _count_write(self) -> None:
         with self._generation_lock:
@@ -136,6 +144,7 @@ class RemoteStore:
             user=settings.remote_user,
             password=settings.remote_password,
             auth=settings.remote_auth,
+            stamp_writes=True,
         )
 
     # -- queries ------------------------------------------------------------------------------------------
@@ -304,7 +313,11 @@ class RemoteStore:
         _flush_triples(pending, buffers)
         for name, buffer in buffers.items():
             if self.store_url:
-                self._graph_store("POST", URIRef(name), buffer.getvalue(), N_TRIPLES)
+                try:
+                    self._graph_store("POST", URIRef(name), buffer.getvalue(), N_TRIPLES)
+                finally:
+                    if self.stamp_writes:  # a Graph Store request cannot carry the stamp: it follows it
+                        self._update(stamp_update(), None)
             else:
                 text = buffer.getvalue().decode("utf-8")
                 self._update(f"INSERT DATA {{ GRAPH {iri_text(name)} {{\n{text}}} }}", None)
@@ -321,6 +334,8 @@ class RemoteStore:
     ) -> None:
         if not self.update_url:
             raise StoreUnavailableError("no update endpoint is configured (IPGRAPH_REMOTE_UPDATE_URL)")
+        if self.stamp_writes:
+            update = stamped(update)
         update = portable_update(update, self._named_graphs)
         client = self._client(self.update_url, timeout)
         # Any update form will do: SPARQLWrapper only uses it to send an update (update= to the update endpoint).
