@@ -17,6 +17,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -66,15 +67,18 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     store = EmbeddedStore(tmp_path / "store", workers=1)
     both = Services(tmp_path, store)
     earlier = {name for path in CASES for name in _expected(path).get("earlier", [])}
-    for version, name in enumerate(sorted(earlier), start=1):
+    for name in sorted(earlier):
         path = EXAMPLES / "valid" / Path(name).name
         report = receive_report(path.read_bytes(), _media_type(path), 1000)
         key = claimed_key(report)
         assert key is not None, name
         (node,) = iter_report_nodes(report)
-        data = prepare_version(report, node, key, version, both.today)
         both.in_process.archive.add_version(
-            key, version, data, submitted_at=both.today, content_hash=name, shapes_version="", previous=None
+            key,
+            partial(prepare_version, report, node, key, received=both.today),
+            submitted_at=both.today,
+            content_hash=name,
+            shapes_version="",
         )
     yield both
     both.close()
