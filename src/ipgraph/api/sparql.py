@@ -19,6 +19,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 from urllib.parse import parse_qsl
 
@@ -87,7 +88,7 @@ async def sparql_get(request: Request, queries: QueryServiceDep) -> Response:
     if "query" not in params:
         _single(params, "version")
         return await run_in_threadpool(_describe, request, tuple(format_values(params)))
-    return await run_in_threadpool(_answer, request, queries, _protocol_request(params, "query"))
+    return await _answer(request, queries, _protocol_request(params, "query"))
 
 
 @router.post("/sparql")
@@ -117,15 +118,16 @@ async def sparql_post(request: Request, queries: QueryServiceDep) -> Response:
             return await run_in_threadpool(_apply, request, queries, _protocol_request(params, "update"))
         if "query" not in params:
             raise InputError("a form-encoded POST needs a 'query' or an 'update' parameter")
-        return await run_in_threadpool(_answer, request, queries, _protocol_request(params, "query"))
+        return await _answer(request, queries, _protocol_request(params, "query"))
     if media_type in (SPARQL_QUERY_MEDIA_TYPE, SPARQL_UPDATE_MEDIA_TYPE):
         operation: Operation = "query" if media_type == SPARQL_QUERY_MEDIA_TYPE else "update"
         if "query" in params or "update" in params:
             raise InputError(f"with {media_type} the {operation} is the body; do not also give it in the URL")
         text = decode_utf8(await read_body(request, settings.max_body_bytes), content_type)
         params[operation] = [text]
-        handler = _answer if operation == "query" else _apply
-        return await run_in_threadpool(handler, request, queries, _protocol_request(params, operation))
+        if operation == "query":
+            return await _answer(request, queries, _protocol_request(params, operation))
+        return await run_in_threadpool(_apply, request, queries, _protocol_request(params, operation))
     accepted = f"{FORM_MEDIA_TYPE}, {SPARQL_QUERY_MEDIA_TYPE} or {SPARQL_UPDATE_MEDIA_TYPE}"
     if not media_type:
         raise HttpStatusError(415, f"a POST to /sparql needs a Content-Type: {accepted}")
@@ -183,16 +185,19 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
     )
 
 
-def _answer(request: Request, queries: QueryService, protocol: ProtocolRequest) -> Response:
+async def _answer(request: Request, queries: QueryService, protocol: ProtocolRequest) -> Response:
+    """Guard, run and serialise a query. The request holds no thread while its worker runs the query: the guard's
+    cached check runs here when it is quick, any longer step on a thread (``CPU-bound work never runs inside
+    async def`` holds: what runs here takes microseconds)."""
     settings = queries.settings
-    checked = queries.check(
-        protocol.text,
-        default_graph_uris=protocol.default_graph_uris,
-        named_graph_uris=protocol.named_graph_uris,
-    )
+    graphs = {"default_graph_uris": protocol.default_graph_uris, "named_graph_uris": protocol.named_graph_uris}
+    if queries.check_is_quick(protocol.text, **graphs):
+        checked = queries.check(protocol.text, **graphs)
+    else:
+        checked = await run_in_threadpool(partial(queries.check, protocol.text, **graphs))
     offers = {"SELECT": RESULT_FORMATS, "ASK": ASK_FORMATS}.get(checked.form, GRAPH_FORMATS)
     chosen = choose_answer_format(protocol.format_values, request.headers.get("accept"), offers)
-    outcome = queries.execute(
+    outcome = await queries.execute_async(
         QueryRequest(
             query=protocol.text,
             media_type=chosen.media_type,
@@ -202,6 +207,8 @@ def _answer(request: Request, queries: QueryService, protocol: ProtocolRequest) 
             row_limit=settings.row_limit,
         )
     )
+    if outcome.truncated:  # the truncation mark may rewrite a large JSON body
+        return await run_in_threadpool(outcome_response, outcome)
     return outcome_response(outcome)
 
 
