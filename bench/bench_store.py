@@ -194,14 +194,17 @@ def start_oxigraph(location: Path) -> Server:
 # -- measuring ------------------------------------------------------------------------------------------------
 
 
-def time_http(client: httpx.Client, url: str, text: str, runs: int) -> tuple[float, int]:
-    """Median seconds of ``runs`` POSTs of ``text`` (one warm-up first) and the body size."""
+def time_http(client: httpx.Client, url: str, text: str, runs: int) -> tuple[float, int] | None:
+    """Median seconds of ``runs`` POSTs of ``text`` (one warm-up first) and the body size; ``None`` when the
+    server refused or stopped the query (ipgraph's deadline or memory ceiling: a 503)."""
     timings = []
     size = 0
     for number in range(runs + 1):
         began = time.perf_counter()
         response = client.post(url, data={"query": text}, headers={"Accept": JSON_RESULTS})
         elapsed = time.perf_counter() - began
+        if response.status_code == 503:
+            return None
         response.raise_for_status()
         size = len(response.content)
         if number:
@@ -281,8 +284,14 @@ def run(args: argparse.Namespace, work: Path) -> None:
         ratios = []
         with httpx.Client(timeout=300) as client:
             for name, text in queries().items() if not args.skip_canned else ():
-                ours, _ = time_http(client, f"{server.url}/sparql", text, runs)
-                theirs, _ = time_http(client, f"{oxigraph.url}/query", text, runs)
+                timed = time_http(client, f"{server.url}/sparql", text, runs)
+                if timed is None:
+                    print(f"| {name} | stopped (503: deadline or memory ceiling) | not run | | | |")
+                    continue
+                ours = timed[0]
+                theirs_timed = time_http(client, f"{oxigraph.url}/query", text, runs)
+                assert theirs_timed is not None
+                theirs = theirs_timed[0]
                 local = time_in_process(memory, text, runs)
                 ratios.append(ours / theirs)
                 print(
@@ -306,7 +315,9 @@ def run(args: argparse.Namespace, work: Path) -> None:
             f"({ours_failed} non-200), oxigraph serve {theirs_rps:,.0f} req/s ({theirs_failed} non-200), "
             f"ratio {ours_rps / theirs_rps:.2f} (goal ≥ 0.6)"
         )
-        report(server.url, oxigraph.url, args.probe_runs, throughput_seconds)
+        report(
+            (server.url, server.process.pid), (oxigraph.url, oxigraph.process.pid), args.probe_runs, throughput_seconds
+        )
         print(f"load average at the end: {', '.join(f'{value:.1f}' for value in os.getloadavg())}")
     finally:
         server.stop()

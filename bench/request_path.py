@@ -2,7 +2,9 @@
 
 ``bench_store.py`` calls :func:`report` once both servers answer. Figures (each against its goal):
 
-* ``ASK {}`` p50 on each server (sequential, one keep-alive client): what ipgraph adds per request;
+* ``ASK {}`` p50 on each server (sequential, one keep-alive client): what ipgraph adds per request; and the CPU
+  time each server spends per request (its processes and their children, from ``/proc``), which a shared machine
+  distorts far less than wall time;
 * a never-seen query text against a repeated one, p50 on ipgraph: each request of the first kind carries a
   literal no earlier request had, so nothing cached from an earlier text can answer it;
 * throughput of 8 clients each sending distinct texts against 8 clients repeating one text, on ipgraph.
@@ -15,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -59,6 +63,38 @@ def sequential_p50(client: httpx.Client, url: str, texts: TextSource, runs: int,
     return statistics.median(timings)
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` and its descendants alive now (Linux ``/proc``)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree = {pid}
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                grew = True
+    return sum(times.get(member, 0.0) for member in tree)
+
+
+def cpu_per_request(client: httpx.Client, url: str, pid: int, texts: TextSource, runs: int) -> float:
+    """Server CPU seconds per request over ``runs`` sequential requests."""
+    before = tree_cpu_seconds(pid)
+    sequential_p50(client, url, texts, runs, warmup=0)
+    return (tree_cpu_seconds(pid) - before) / runs
+
+
 async def _throughput(url: str, texts: TextSource, connections: int, seconds: float) -> tuple[float, int]:
     done = 0
     failures = 0
@@ -90,8 +126,9 @@ def throughput(url: str, texts: TextSource, connections: int, seconds: float) ->
     return asyncio.run(_throughput(url, texts, connections, seconds))
 
 
-def report(ipgraph_url: str, oxigraph_url: str, runs: int, seconds: float) -> dict[str, float]:
-    """Print the fixed-cost figures with their goals; return them by name."""
+def report(ipgraph: tuple[str, int], oxigraph: tuple[str, int], runs: int, seconds: float) -> dict[str, float]:
+    """Print the fixed-cost figures with their goals; return them by name. Servers as (root URL, process id)."""
+    (ipgraph_url, ipgraph_pid), (oxigraph_url, oxigraph_pid) = ipgraph, oxigraph
     figures: dict[str, float] = {}
     ours_sparql, theirs_query = f"{ipgraph_url}/sparql", f"{oxigraph_url}/query"
     with httpx.Client(timeout=60) as client:
@@ -101,6 +138,8 @@ def report(ipgraph_url: str, oxigraph_url: str, runs: int, seconds: float) -> di
 
         figures["ask_ipgraph"] = sequential_p50(client, ours_sparql, ask, runs)
         figures["ask_oxigraph"] = sequential_p50(client, theirs_query, ask, runs)
+        figures["ask_cpu_ipgraph"] = cpu_per_request(client, ours_sparql, ipgraph_pid, ask, runs)
+        figures["ask_cpu_oxigraph"] = cpu_per_request(client, theirs_query, oxigraph_pid, ask, runs)
         repeated = repeated_text()
         figures["repeated_ipgraph"] = sequential_p50(client, ours_sparql, repeated, runs)
         figures["fresh_ipgraph"] = sequential_p50(client, ours_sparql, fresh_texts("sequential"), runs)
@@ -109,7 +148,9 @@ def report(ipgraph_url: str, oxigraph_url: str, runs: int, seconds: float) -> di
     added = (figures["ask_ipgraph"] - figures["ask_oxigraph"]) * 1000
     print(
         f"ASK {{}} p50 over {runs} runs: ipgraph {figures['ask_ipgraph'] * 1000:.2f} ms, oxigraph serve "
-        f"{figures['ask_oxigraph'] * 1000:.2f} ms: ipgraph adds {added:.2f} ms (goal ≤ 1 ms)"
+        f"{figures['ask_oxigraph'] * 1000:.2f} ms: ipgraph adds {added:.2f} ms (goal ≤ 1 ms); server CPU per "
+        f"request: ipgraph {figures['ask_cpu_ipgraph'] * 1000:.2f} ms (server and query workers), oxigraph serve "
+        f"{figures['ask_cpu_oxigraph'] * 1000:.2f} ms"
     )
     new_cost = (figures["fresh_ipgraph"] - figures["repeated_ipgraph"]) * 1000
     print(

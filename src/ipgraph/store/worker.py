@@ -188,6 +188,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._waiting = 0  # threads waiting in run() for an idle worker; run_async() does not overtake them
         self._closed = False
         for _ in range(size):
             self._idle.put(self._start())
@@ -210,10 +211,15 @@ class QueryPool:
     def run(self, task: QueryTask, snapshot: str, generation: int, timeout: float | None) -> Any:
         """Answer ``task`` from ``snapshot``; raise :class:`QueryTimeoutError` once ``timeout`` seconds pass."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        with self._lock:
+            self._waiting += 1
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise QueryTimeoutError(f"no query worker became free within {timeout:g} s; try again") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
         try:
             self._send(worker, task, snapshot, generation)
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -229,11 +235,10 @@ class QueryPool:
     async def run_async(self, task: QueryTask, snapshot: str, generation: int, timeout: float | None) -> Any:
         """:meth:`run` for the event loop: the request waits for its answer without holding a thread.
 
-        When no worker is idle, :meth:`run` waits for one on a thread, as a synchronous caller would.
+        When no worker is idle, or callers already wait for one, :meth:`run` waits on a thread, in turn with them.
         """
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
+        worker = None if self._waiting else self._idle_worker()
+        if worker is None:
             return await asyncio.to_thread(self.run, task, snapshot, generation, timeout)
         try:
             self._send(worker, task, snapshot, generation)
@@ -257,6 +262,12 @@ class QueryPool:
         if status == "error" and payload[0] == "QueryMemoryError":  # its worker is replaced: not on the loop
             return await asyncio.to_thread(self._finish, worker, status, payload)
         return self._finish(worker, status, payload)
+
+    def _idle_worker(self) -> _Worker | None:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return None
 
     def _send(self, worker: _Worker, task: QueryTask, snapshot: str, generation: int) -> None:
         with self._lock:
@@ -322,11 +333,16 @@ class QueryPool:
         return worker
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker (its query may be stuck inside the engine) and start another in the background."""
+        """Kill a worker (its query may be stuck inside the engine) and start another in the background.
+
+        A second call for the same worker (a request cancelled while its timeout replaced it) does nothing more.
+        """
         worker.process.kill()
         worker.process.join()
         worker.connection.close()
         with self._lock:
+            if worker not in self._workers:
+                return
             self._workers.remove(worker)
             if self._closed:
                 return
