@@ -89,6 +89,7 @@ class EmbeddedStore:
         self._snapshot_generation: int | None = None
         self._reserved: Counter[int] = Counter()  # generations handed to queries that have not ended
         self._snapshots_made: set[int] = set()  # generations whose snapshot directory exists
+        self._snapshot_directory = ""  # that of _snapshot_generation
         self._transaction_lock = threading.RLock()
         self._pool: QueryPool | None = None
         self._pool_size = workers
@@ -148,7 +149,7 @@ class EmbeddedStore:
             return await asyncio.to_thread(self.execute, request)
         generation, snapshot, pool = reserved
         try:
-            outcome: QueryOutcome = await pool.run_async(task, str(snapshot), generation, timeout)
+            outcome: QueryOutcome = await pool.run_async(task, snapshot, generation, timeout)
         finally:
             if not self._release_snapshot_now(generation):
                 await asyncio.to_thread(self._remove_unused_snapshots, generation)
@@ -198,12 +199,13 @@ class EmbeddedStore:
                         self._store.backup(str(target))
                         self._snapshots_made.add(generation)
                 self._snapshot_generation = generation
+                self._snapshot_directory = str(target)
             # Reserved until the query ends: while it waits for a free worker no worker holds this generation
             # yet, and a newer snapshot must not make it look unused.
             self._reserved[generation] += 1
             return generation, target
 
-    def _reserve_current_snapshot(self) -> tuple[int, Path, QueryPool] | None:
+    def _reserve_current_snapshot(self) -> tuple[int, str, QueryPool] | None:
         """:meth:`_current_snapshot` without waiting: ``None`` if a snapshot must be taken first, the workers are
         not started yet, or another thread holds the lock (it may be taking a snapshot, which waits for writes)."""
         pool = self._pool
@@ -214,7 +216,7 @@ class EmbeddedStore:
             if self._snapshot_generation != generation:
                 return None
             self._reserved[generation] += 1
-            return generation, self._snapshots / str(generation), pool
+            return generation, self._snapshot_directory, pool
         finally:
             self._snapshot_lock.release()
 
@@ -224,7 +226,8 @@ class EmbeddedStore:
         if not self._snapshot_lock.acquire(blocking=False):
             return False
         try:
-            if self._unused_snapshots(finished):
+            # With only the current snapshot on disk (between writes, nearly always) none can be unused.
+            if len(self._snapshots_made) > 1 and self._unused_snapshots(finished):
                 return False
             self._unreserve(finished)
             return True

@@ -134,20 +134,24 @@ def _load_reply(data: bytes) -> tuple[str, Any]:
     return reply
 
 
-async def _readable(connection: Connection) -> None:
-    """Wait on the event loop until ``connection`` has something to read (data, or the end of a dead worker)."""
+async def _readable(connection: Connection, timeout: float | None) -> bool:
+    """Wait on the event loop until ``connection`` has something to read (data, or the end of a dead worker);
+    ``False`` when ``timeout`` seconds passed first."""
     loop = asyncio.get_running_loop()
-    ready = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
     descriptor = connection.fileno()
 
-    def wake() -> None:
+    def settle(readable: bool) -> None:
         if not ready.done():
-            ready.set_result(None)
+            ready.set_result(readable)
 
-    loop.add_reader(descriptor, wake)
+    loop.add_reader(descriptor, settle, True)
+    deadline = None if timeout is None else loop.call_later(timeout, settle, False)
     try:
-        await ready
+        return await ready
     finally:
+        if deadline is not None:
+            deadline.cancel()
         loop.remove_reader(descriptor)
         # uvloop (libuv) leaves a watched descriptor non-blocking; Connection's reads expect a blocking one.
         os.set_blocking(descriptor, True)
@@ -242,12 +246,9 @@ class QueryPool:
             return await asyncio.to_thread(self.run, task, snapshot, generation, timeout)
         try:
             self._send(worker, task, snapshot, generation)
-            try:
-                async with asyncio.timeout(timeout):
-                    await _readable(worker.connection)
-            except TimeoutError:
+            if not await _readable(worker.connection, timeout):
                 await asyncio.to_thread(self._replace, worker)
-                raise _timeout_error(timeout) from None
+                raise _timeout_error(timeout)
             data = _inline_reply(worker.connection)
             if data is None:
                 data = await asyncio.to_thread(worker.connection.recv_bytes)
