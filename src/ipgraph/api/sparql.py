@@ -10,8 +10,10 @@
 A result cut by the row limit is marked with the header ``X-Ipgraph-Truncated: true``; SPARQL JSON answers also
 carry a top-level ``"truncated": true`` member (clients that do not know it ignore it).
 
-Handlers are ``async`` only to read the body; parsing, guarding and running the query happen in the thread
-pool, so a slow query never blocks the event loop.
+A query is answered without a thread: the guard's cached check runs in the handler when it takes microseconds,
+and the query worker's answer is awaited on the event loop (:meth:`ipgraph.store.base.Store.execute_async`), so a
+slow query never blocks the loop and a fast one pays no thread hops. Longer guard checks, updates and the Service
+Description run in the thread pool.
 """
 
 from __future__ import annotations
@@ -203,9 +205,7 @@ def _protocol_request(params: Mapping[str, list[str]], operation: Operation) -> 
 
 
 async def _answer(request: Request, queries: QueryService, protocol: ProtocolRequest) -> Response:
-    """Guard, run and serialise a query. The request holds no thread while its worker runs the query: the guard's
-    cached check runs here when it is quick, any longer step on a thread (``CPU-bound work never runs inside
-    async def`` holds: what runs here takes microseconds)."""
+    """Guard, run and serialise a query; only steps of microseconds run on the loop, any longer one on a thread."""
     settings = queries.settings
     graphs = {"default_graph_uris": protocol.default_graph_uris, "named_graph_uris": protocol.named_graph_uris}
     if queries.check_is_quick(protocol.text, **graphs):
