@@ -23,7 +23,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 JSON_RESULTS = "application/sparql-results+json"
 
-Timer = Callable[[httpx.Client, str, str, int], tuple[float, int]]
+Timer = Callable[[httpx.Client, str, str, int], tuple[float, int] | None]
 
 
 def compare(work: Path, runs: int, texts: dict[str, str], time_http: Timer, small_query: str) -> None:
@@ -74,15 +74,19 @@ def _table(ipgraph: str, virtuoso: str, texts: dict[str, str], runs: int, time_h
     with httpx.Client(timeout=300) as client:
         for name, text in texts.items():
             try:
-                theirs, _ = time_http(client, virtuoso, text, runs)
+                theirs_timed = time_http(client, virtuoso, text, runs)
             except httpx.HTTPStatusError as error:
                 print(f"| {name} | | Virtuoso refuses it: {_refusal(error)} | |")
                 continue
             try:
-                ours, _ = time_http(client, f"{ipgraph}/sparql", text, runs)
+                ours_timed = time_http(client, f"{ipgraph}/sparql", text, runs)
             except httpx.HTTPStatusError as error:
                 print(f"| {name} | ipgraph refuses it: {_refusal(error)} | | |")
                 continue
+            if ours_timed is None or theirs_timed is None:
+                print(f"| {name} | stopped (503) | | |")
+                continue
+            (ours, _), (theirs, _) = ours_timed, theirs_timed
             ratios.append(ours / theirs)
             print(f"| {name} | {ours * 1000:.1f} ms | {theirs * 1000:.1f} ms | {ours / theirs:.2f} |")
     if ratios:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Literal
 
@@ -252,6 +253,12 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     An offer is reachable by any of its media types, so ``Accept: application/json`` gets SPARQL JSON for a
     SELECT and JSON-LD for a CONSTRUCT.
     """
+    return _negotiate(accept, tuple(offers))
+
+
+@lru_cache(maxsize=512)
+def _negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
+    # Clients send the same few Accept headers again and again; a bounded cache keeps odd ones from piling up.
     ranges = parse_accept(accept)
     if not ranges:
         return offers[0] if offers else None

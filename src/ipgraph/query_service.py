@@ -7,13 +7,19 @@ chooses the answer format (it depends on the query form the guard reports) and t
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ipgraph.errors import QuerySyntaxError
 from ipgraph.settings import Settings
 from ipgraph.sparql_guard import CheckedQuery, GuardPolicy, check_query, locate_syntax_error
+from ipgraph.sparql_reading import CACHED_TEXT_LENGTH
 from ipgraph.store.base import QueryOutcome, QueryRequest, Store
+
+#: A query naming graphs (FROM, FROM NAMED) makes the guard list the store's graphs, which reads the store.
+_NAMES_GRAPHS = re.compile("from", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,19 @@ class QueryService:
             named_graph_uris=named_graph_uris,
         )
 
+    def check_is_quick(
+        self, text: str, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()
+    ) -> bool:
+        """Whether :meth:`check` costs microseconds, so an event-loop caller may run it in place: the text is
+        short enough for the guard's cache (one pass over its tokens at most) and names no graph the guard would
+        look up in the store."""
+        return (
+            len(text) <= CACHED_TEXT_LENGTH
+            and not default_graph_uris
+            and not named_graph_uris
+            and _NAMES_GRAPHS.search(text) is None
+        )
+
     def execute(self, request: QueryRequest) -> QueryOutcome:
         """Run a checked query; the engine's syntax errors point into the text the caller sent."""
         if self.base_iri is None:
@@ -55,6 +74,15 @@ class QueryService:
             return self.store.execute(replace(request, query=with_base(request.query, self.base_iri)))
         except QuerySyntaxError as error:  # the guard does not parse: the engine's error, in the caller's lines
             raise locate_syntax_error(request.query, error) from None
+
+    async def execute_async(self, request: QueryRequest) -> QueryOutcome:
+        """:meth:`execute` for a caller on the event loop (locating a syntax error parses again: on a thread)."""
+        if self.base_iri is None:
+            return await self.store.execute_async(request)
+        try:
+            return await self.store.execute_async(replace(request, query=with_base(request.query, self.base_iri)))
+        except QuerySyntaxError as error:
+            raise await asyncio.to_thread(locate_syntax_error, request.query, error) from None
 
 
 def with_base(text: str, base_iri: str) -> str:

@@ -82,6 +82,9 @@ def create_app(
     app.state.local_admin_token = local_token  # auth.LOCAL_TOKEN_STATE: the runtime file's secret, if any
     if store is not None:
         app.state.store = store
+    # The SPARQL endpoint first: the router tries routes in order, and no other route answers /sparql, so its
+    # requests (the busiest, and the most sensitive to fixed cost) skip matching every page's route first.
+    app.include_router(sparql.router)
     app.include_router(resources.router)
     app.include_router(dataset.router)
     app.include_router(site.router)
@@ -91,7 +94,6 @@ def create_app(
     app.include_router(revalidation_page.router)
     app.include_router(report_pages.router)
     app.include_router(reports.router)
-    app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(api_docs.router)
     install_problem_handlers(app)

@@ -102,6 +102,10 @@ class Store(Protocol):
         """Run a protocol query and serialise its result in ``request.media_type``."""
         ...
 
+    async def execute_async(self, request: QueryRequest) -> QueryOutcome:
+        """:meth:`execute` for a caller on the event loop; it never blocks the loop."""
+        ...
+
     def update(self, request: UpdateRequest) -> None:
         """Run a SPARQL update atomically: all of it or none of it."""
         ...

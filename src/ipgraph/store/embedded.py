@@ -9,6 +9,7 @@ snapshot is taken lazily, on the first query after a write.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import threading
@@ -88,6 +89,8 @@ class EmbeddedStore:
         self._generation = 0
         self._snapshot_generation: int | None = None
         self._reserved: Counter[int] = Counter()  # generations handed to queries that have not ended
+        self._snapshots_made: set[int] = set()  # generations whose snapshot directory exists
+        self._snapshot_directory = ""  # that of _snapshot_generation
         self._transaction_lock = threading.RLock()
         self._pool: QueryPool | None = None
         self._pool_size = workers
@@ -130,6 +133,30 @@ class EmbeddedStore:
         When ``media_type`` does not suit the result (Turtle for a SELECT), the kind's default is written
         and named in the outcome's ``media_type``.
         """
+        task, timeout = self._protocol_task(request)
+        outcome: QueryOutcome = self._in_worker(task, timeout)
+        return outcome
+
+    async def execute_async(self, request: QueryRequest) -> QueryOutcome:
+        """:meth:`execute` for the event loop, without a thread when it can.
+
+        When the snapshot of the latest write is open and a worker idle (the common case), the request goes to the
+        worker and its answer is awaited on the loop. After a write (a new snapshot to take), while a lock is held,
+        or with every worker busy, it runs as :meth:`execute` on a thread: nothing here waits on the loop.
+        """
+        task, timeout = self._protocol_task(request)
+        reserved = self._reserve_current_snapshot()
+        if reserved is None:
+            return await asyncio.to_thread(self.execute, request)
+        generation, snapshot, pool = reserved
+        try:
+            outcome: QueryOutcome = await pool.run_async(task, snapshot, generation, timeout)
+        finally:
+            if not self._release_snapshot_now(generation):
+                await asyncio.to_thread(self._remove_unused_snapshots, generation)
+        return outcome
+
+    def _protocol_task(self, request: QueryRequest) -> tuple[QueryTask, float | None]:
         task = QueryTask(
             "execute",
             request.query,
@@ -139,9 +166,7 @@ class EmbeddedStore:
             tuple(request.named_graph_uris),
             request.row_limit if request.row_limit is not None else self.row_limit,
         )
-        timeout = request.timeout if request.timeout is not None else self.query_timeout
-        outcome: QueryOutcome = self._in_worker(task, timeout)
-        return outcome
+        return task, request.timeout if request.timeout is not None else self.query_timeout
 
     def _run(self, task: QueryTask, timeout: float | None) -> Any:
         if timeout is None:
@@ -173,21 +198,64 @@ class EmbeddedStore:
                     target = self._snapshots / str(generation)
                     if not target.exists():
                         self._store.backup(str(target))
+                        self._snapshots_made.add(generation)
                 self._snapshot_generation = generation
+                self._snapshot_directory = str(target)
             # Reserved until the query ends: while it waits for a free worker no worker holds this generation
             # yet, and a newer snapshot must not make it look unused.
             self._reserved[generation] += 1
             return generation, target
 
+    def _reserve_current_snapshot(self) -> tuple[int, str, QueryPool] | None:
+        """:meth:`_current_snapshot` without waiting: ``None`` if a snapshot must be taken first, the workers are
+        not started yet, or another thread holds the lock (it may be taking a snapshot, which waits for writes)."""
+        pool = self._pool
+        if pool is None or not self._snapshot_lock.acquire(blocking=False):
+            return None
+        try:
+            generation = self._generation
+            if self._snapshot_generation != generation:
+                return None
+            self._reserved[generation] += 1
+            return generation, self._snapshot_directory, pool
+        finally:
+            self._snapshot_lock.release()
+
+    def _release_snapshot_now(self, finished: int) -> bool:
+        """End a reservation without waiting; ``False`` (nothing done) when the lock is taken or an unused
+        snapshot is to be deleted, which :meth:`_remove_unused_snapshots` then does on a thread."""
+        if not self._snapshot_lock.acquire(blocking=False):
+            return False
+        try:
+            # With only the current snapshot on disk (between writes, nearly always) none can be unused.
+            if len(self._snapshots_made) > 1 and self._unused_snapshots(finished):
+                return False
+            self._unreserve(finished)
+            return True
+        finally:
+            self._snapshot_lock.release()
+
     def _remove_unused_snapshots(self, finished: int) -> None:
         with self._snapshot_lock:
-            self._reserved[finished] -= 1
-            if self._reserved[finished] <= 0:
-                del self._reserved[finished]
-            keep = self.pool.generations_in_use() | {self._snapshot_generation} | set(self._reserved)
-            for directory in self._snapshots.iterdir():
-                if directory.name.isdigit() and int(directory.name) not in keep:
-                    shutil.rmtree(directory, ignore_errors=True)
+            self._unreserve(finished)
+            for generation in self._unused_snapshots():
+                shutil.rmtree(self._snapshots / str(generation), ignore_errors=True)
+                self._snapshots_made.discard(generation)
+
+    def _unreserve(self, finished: int) -> None:
+        self._reserved[finished] -= 1
+        if self._reserved[finished] <= 0:
+            del self._reserved[finished]
+
+    def _unused_snapshots(self, finishing: int | None = None) -> set[int]:
+        """Snapshots no query holds or may still open (``finishing``: once that reservation ends)."""
+        reserved = Counter(self._reserved)
+        if finishing is not None:
+            reserved[finishing] -= 1
+        in_use = self.pool.generations_in_use() | {g for g, count in reserved.items() if count > 0}
+        if self._snapshot_generation is not None:
+            in_use.add(self._snapshot_generation)
+        return self._snapshots_made - in_use
 
     @property
     def generation(self) -> int:

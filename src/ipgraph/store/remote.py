@@ -18,6 +18,7 @@ value is written as an escaped RDF term, so no value can add syntax to the query
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -181,6 +182,10 @@ class RemoteStore:
         """Run a CONSTRUCT or DESCRIBE query."""
         body, _ = self._query(bind_values(query, bindings or {}), N_TRIPLES, timeout)
         return _parse_graph(body, "nt")
+
+    async def execute_async(self, request: QueryRequest) -> QueryOutcome:
+        """:meth:`execute` on a thread (the HTTP client to the server blocks)."""
+        return await asyncio.to_thread(self.execute, request)
 
     def execute(self, request: QueryRequest) -> QueryOutcome:
         """Run a protocol query on the server and write its answer with the embedded engine's serialisers.

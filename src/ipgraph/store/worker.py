@@ -9,13 +9,21 @@ on the other workers.
 Each worker also starts under :class:`WorkerLimits`: a memory ceiling (a query past it ends its worker, which is
 replaced, and the caller gets :class:`QueryMemoryError`) and, unless the operator allowed some endpoints, a
 network namespace of its own, so the engine cannot connect anywhere even if the guard let a fetch through.
+
+:meth:`QueryPool.run_async` (the SPARQL endpoint's path) awaits the worker's answer on the event loop, so a request
+needs no thread while its worker works. A worker sends a reply of up to :data:`INLINE_REPLY_BYTES` in one message
+(one write, one wake-up of the server), read on the loop; a longer one as a mark, then the reply, which the server
+reads on a thread, so copying a large answer never holds up other requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
+import pickle
 import queue
 import signal
 import threading
@@ -44,6 +52,10 @@ LOGGER = logging.getLogger(__name__)
 #: Exit signals of a worker that ran out of memory: the engine aborts when an allocation fails (SIGABRT), the
 #: kernel's OOM killer sends SIGKILL.
 _OUT_OF_MEMORY_EXITS = (-6, -9)
+#: Replies up to this many bytes come in one message, read on the event loop by :meth:`QueryPool.run_async`.
+INLINE_REPLY_BYTES = 256 * 1024
+#: The first byte of a worker's message: the reply follows, or it comes in the next message.
+_INLINE, _LARGE = b"i", b"l"
 
 
 def _memory_error(limits: WorkerLimits) -> QueryMemoryError:
@@ -83,11 +95,59 @@ def serve_queries(connection: Connection, limits: WorkerLimits | None = None) ->
         except IpgraphError as error:
             reply = ("error", describe_error(error))
         except MemoryError:  # past the ceiling on the Python side: say so, then end (the parent replaces us)
-            connection.send(("error", ("QueryMemoryError", "", None, None)))
+            _send_reply(connection, ("error", ("QueryMemoryError", "", None, None)))
             return
         except Exception as error:  # any failure must reach the parent, not kill the worker
             reply = ("error", ("StoreUnavailableError", f"query worker failed: {error!r}", None, None))
-        connection.send(reply)
+        _send_reply(connection, reply)
+
+
+def _send_reply(connection: Connection, reply: tuple[str, Any]) -> None:
+    """A short reply in one message; a long one announced first (the parent reads it on a thread)."""
+    data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) <= INLINE_REPLY_BYTES:
+        connection.send_bytes(_INLINE + data)
+        return
+    connection.send_bytes(_LARGE)
+    connection.send_bytes(data)
+
+
+def _inline_reply(connection: Connection) -> bytes | None:
+    """Read a worker's first message: the reply when it came inline, ``None`` when it comes next."""
+    message = connection.recv_bytes()
+    return message[1:] if message[:1] == _INLINE else None
+
+
+def _load_reply(data: bytes) -> tuple[str, Any]:
+    reply: tuple[str, Any] = pickle.loads(data)  # noqa: S301 - written by our own worker, as Connection.recv does
+    return reply
+
+
+async def _readable(connection: Connection, timeout: float | None) -> bool:
+    """Wait on the event loop until ``connection`` has something to read (data, or the end of a dead worker);
+    ``False`` when ``timeout`` seconds passed first."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[bool] = loop.create_future()
+    descriptor = connection.fileno()
+
+    def settle(readable: bool) -> None:
+        if not ready.done():
+            ready.set_result(readable)
+
+    loop.add_reader(descriptor, settle, True)
+    deadline = None if timeout is None else loop.call_later(timeout, settle, False)
+    try:
+        return await ready
+    finally:
+        if deadline is not None:
+            deadline.cancel()
+        loop.remove_reader(descriptor)
+        # uvloop (libuv) leaves a watched descriptor non-blocking; Connection's reads expect a blocking one.
+        os.set_blocking(descriptor, True)
+
+
+def _timeout_error(timeout: float | None) -> QueryTimeoutError:
+    return QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped; narrow it or add a LIMIT")
 
 
 @dataclass
@@ -114,6 +174,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._waiting = 0  # threads waiting in run() for an idle worker; run_async() does not overtake them
         self._closed = False
         for _ in range(size):
             self._idle.put(self._start())
@@ -136,28 +197,77 @@ class QueryPool:
     def run(self, task: QueryTask, snapshot: str, generation: int, timeout: float | None) -> Any:
         """Answer ``task`` from ``snapshot``; raise :class:`QueryTimeoutError` once ``timeout`` seconds pass."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        with self._lock:
+            self._waiting += 1
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise QueryTimeoutError(f"no query worker became free within {timeout:g} s; try again") from None
-        with self._lock:
-            worker.generation = generation
+        finally:
+            with self._lock:
+                self._waiting -= 1
         try:
-            worker.connection.send(WorkerRequest(task, snapshot, generation))
+            self._send(worker, task, snapshot, generation)
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             if not worker.connection.poll(remaining):
                 self._replace(worker)
-                raise QueryTimeoutError(
-                    f"the query ran longer than {timeout:g} s and was stopped; narrow it or add a LIMIT"
-                )
-            status, payload = worker.connection.recv()
-        except (EOFError, OSError, BrokenPipeError) as error:
-            worker.process.join(timeout=1.0)  # it closed its end: it has ended, or is ending; learn how
-            exitcode = worker.process.exitcode
-            self._replace(worker)
-            if self.limits.memory_mb is not None and exitcode in _OUT_OF_MEMORY_EXITS:
-                raise _memory_error(self.limits) from None
-            raise StoreUnavailableError(f"a query worker stopped unexpectedly: {error!r}") from error
+                raise _timeout_error(timeout)
+            data = _inline_reply(worker.connection)
+            status, payload = _load_reply(data if data is not None else worker.connection.recv_bytes())
+        except (EOFError, OSError) as error:
+            raise self._stopped(worker, error) from error
+        return self._finish(worker, status, payload)
+
+    async def run_async(self, task: QueryTask, snapshot: str, generation: int, timeout: float | None) -> Any:
+        """:meth:`run` for the event loop: the request waits for its answer without holding a thread.
+
+        When no worker is idle, or callers already wait for one, :meth:`run` waits on a thread, in turn with them.
+        """
+        worker = None if self._waiting else self._idle_worker()
+        if worker is None:
+            return await asyncio.to_thread(self.run, task, snapshot, generation, timeout)
+        try:
+            self._send(worker, task, snapshot, generation)
+            if not await _readable(worker.connection, timeout):
+                await asyncio.to_thread(self._replace, worker)
+                raise _timeout_error(timeout)
+            data = _inline_reply(worker.connection)
+            if data is None:
+                data = await asyncio.to_thread(worker.connection.recv_bytes)
+            status, payload = _load_reply(data)
+        except (EOFError, OSError) as error:
+            raise await asyncio.to_thread(self._stopped, worker, error) from error
+        except asyncio.CancelledError:
+            # The caller went away while the worker works: its answer would be read by the next request, so the
+            # worker goes (on a thread: ending a process may take a while).
+            threading.Thread(target=self._replace, args=(worker,), name="ipgraph-query-stop", daemon=True).start()
+            raise
+        if status == "error" and payload[0] == "QueryMemoryError":  # its worker is replaced: not on the loop
+            return await asyncio.to_thread(self._finish, worker, status, payload)
+        return self._finish(worker, status, payload)
+
+    def _idle_worker(self) -> _Worker | None:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return None
+
+    def _send(self, worker: _Worker, task: QueryTask, snapshot: str, generation: int) -> None:
+        with self._lock:
+            worker.generation = generation
+        worker.connection.send(WorkerRequest(task, snapshot, generation))
+
+    def _stopped(self, worker: _Worker, error: BaseException) -> IpgraphError:
+        """The error for a worker that closed its end: it ended, or is ending; learn how, and replace it."""
+        worker.process.join(timeout=1.0)
+        exitcode = worker.process.exitcode
+        self._replace(worker)
+        if self.limits.memory_mb is not None and exitcode in _OUT_OF_MEMORY_EXITS:
+            return _memory_error(self.limits)
+        return StoreUnavailableError(f"a query worker stopped unexpectedly: {error!r}")
+
+    def _finish(self, worker: _Worker, status: str, payload: Any) -> Any:
+        """Give the worker back (or replace it after a memory error); the answer, or its error raised."""
         if status == "error" and payload[0] == "QueryMemoryError":
             self._replace(worker)
             raise _memory_error(self.limits)
@@ -197,9 +307,14 @@ class QueryPool:
         return worker
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker (its query may be stuck inside the engine) and start another in the background."""
+        """Kill a worker (its query may be stuck inside the engine) and start another in the background.
+
+        A second call for the same worker (a request cancelled while its timeout replaced it) does nothing more.
+        """
         stop_worker(worker.process, worker.connection)
         with self._lock:
+            if worker not in self._workers:
+                return
             self._workers.remove(worker)
             if self._closed:
                 return
