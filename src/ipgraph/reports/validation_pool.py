@@ -330,9 +330,15 @@ class ValidationPool:
             LOGGER.warning("validation workers can reach the network: %s", failure)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker (its validation may be deep inside pySHACL) and start another in the background."""
-        stop_worker(worker.process, worker.connection)
+        """Kill a worker (its validation may be deep inside pySHACL) and start another in the background.
+
+        Whoever takes a worker out of the list stops it, and only they (as in the query pool): after :meth:`close`
+        took every worker, or a second call for one, nothing is closed twice.
+        """
         with self._lock:
-            if worker in self._workers:
+            owned = worker in self._workers
+            if owned:
                 self._workers.remove(worker)
+        if owned:
+            stop_worker(worker.process, worker.connection)
         self._grow()

@@ -309,15 +309,18 @@ class QueryPool:
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker (its query may be stuck inside the engine) and start another in the background.
 
-        A second call for the same worker (a request cancelled while its timeout replaced it) does nothing more.
+        Whoever takes a worker out of the pool's list stops it, and only they: a second call for the same worker
+        (a request cancelled while its timeout replaced it), or a call after :meth:`close` took every worker, does
+        nothing, so no two threads close one pipe (the second close could hit a descriptor already reused).
         """
-        stop_worker(worker.process, worker.connection)
         with self._lock:
             if worker not in self._workers:
                 return
             self._workers.remove(worker)
-            if self._closed:
-                return
+            closed = self._closed
+        stop_worker(worker.process, worker.connection)
+        if closed:
+            return
 
         def start_replacement() -> None:
             with contextlib.suppress(Exception):
