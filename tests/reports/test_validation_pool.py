@@ -177,6 +177,8 @@ def test_a_hostile_upload_is_refused_the_same_way_through_a_worker(services: Ser
 
 
 def test_the_workers_are_cut_off_from_the_network_and_capped(services: Services) -> None:
+    body = (EXAMPLES / "valid" / "so-khoa-hoc-va-cong-nghe-2023.ttl").read_bytes()
+    services.pooled.check(body, "text/turtle")  # workers start when first needed: have one started
     pool = services.pooled.pool
     assert pool is not None and pool.worker_pids()
     assert pool.isolation_failure is None, pool.isolation_failure
