@@ -127,5 +127,39 @@ def test_syntax_error_on_the_loop_keeps_its_position(store: EmbeddedStore, on_lo
     assert raised.value.line is not None
 
 
+def test_requests_beyond_the_pool_wait_in_line_without_threads(store: EmbeddedStore, on_loop: OnLoop) -> None:
+    async def many() -> list[bytes]:
+        outcomes = await asyncio.gather(*(store.execute_async(QueryRequest(COUNT, JSON)) for _ in range(12)))
+        return [outcome.body for outcome in outcomes]
+
+    bodies = on_loop(many, threads=False)  # one worker, twelve requests: eleven wait, none on a thread
+    assert len(bodies) == 12
+    assert all(b'"value":"10"' in body for body in bodies)
+    assert _idle_workers(store) == 1
+
+
+def test_a_request_waiting_for_a_busy_worker_gets_its_deadline(store: EmbeddedStore, on_loop: OnLoop) -> None:
+    async def wait_behind_a_runaway() -> bytes:
+        runaway = asyncio.create_task(store.execute_async(QueryRequest(CARTESIAN_COUNT, JSON, timeout=60.0)))
+        while _idle_workers(store) > 0:
+            await asyncio.sleep(0)
+        with pytest.raises(QueryTimeoutError, match="no query worker became free within 0.5 s"):
+            await store.execute_async(QueryRequest(COUNT, JSON, timeout=0.5))
+        cancelled = asyncio.create_task(store.execute_async(QueryRequest(COUNT, JSON, timeout=60.0)))
+        while store.pool._idle.waiting_count() == 0:
+            await asyncio.sleep(0)
+        cancelled.cancel()  # a client that leaves while in line
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        assert store.pool._idle.waiting_count() == 0
+        runaway.cancel()  # its worker is stopped and replaced
+        with pytest.raises(asyncio.CancelledError):
+            await runaway
+        outcome = await store.execute_async(QueryRequest(COUNT, JSON, timeout=60.0))
+        return outcome.body
+
+    assert b'"value":"10"' in on_loop(wait_behind_a_runaway)
+
+
 def _idle_workers(store: EmbeddedStore) -> int:
-    return store.pool._idle.qsize()
+    return store.pool._idle.idle_count()

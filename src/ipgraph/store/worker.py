@@ -10,8 +10,8 @@ Each worker also starts under :class:`WorkerLimits`: a memory ceiling (a query p
 replaced, and the caller gets :class:`QueryMemoryError`) and, unless the operator allowed some endpoints, a
 network namespace of its own, so the engine cannot connect anywhere even if the guard let a fetch through.
 
-:meth:`QueryPool.run_async` (the SPARQL endpoint's path) awaits the worker's answer on the event loop, so a request
-needs no thread while its worker works. A worker sends a reply of up to :data:`INLINE_REPLY_BYTES` in one message
+:meth:`QueryPool.run_async` (the SPARQL endpoint's path) waits for an idle worker and then for its answer on the
+event loop, so a request needs no thread while it waits or its worker works. A worker sends a reply of up to :data:`INLINE_REPLY_BYTES` in one message
 (one write, one wake-up of the server), read on the loop; a longer one as a mark, then the reply, which the server
 reads on a thread, so copying a large answer never holds up other requests.
 """
@@ -24,7 +24,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-import queue
 import signal
 import threading
 import time
@@ -37,6 +36,7 @@ import pyoxigraph as ox
 
 from ipgraph.errors import IpgraphError, QueryMemoryError, QueryTimeoutError, StoreUnavailableError
 from ipgraph.store.evaluation import QueryTask, evaluate
+from ipgraph.store.idle_workers import IdleWorkers, NoWorkerError
 from ipgraph.store.processes import (
     WorkerLimits,
     WorkerStartError,
@@ -173,11 +173,10 @@ class QueryPool:
         self._size = size
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
-        self._waiting = 0  # threads waiting in run() for an idle worker; run_async() does not overtake them
+        self._idle: IdleWorkers[_Worker] = IdleWorkers()
         self._closed = False
         for _ in range(size):
-            self._idle.put(self._start())
+            self._idle.give(self._start())
 
     @property
     def size(self) -> int:
@@ -197,15 +196,10 @@ class QueryPool:
     def run(self, task: QueryTask, snapshot: str, generation: int, timeout: float | None) -> Any:
         """Answer ``task`` from ``snapshot``; raise :class:`QueryTimeoutError` once ``timeout`` seconds pass."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        with self._lock:
-            self._waiting += 1
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeoutError(f"no query worker became free within {timeout:g} s; try again") from None
-        finally:
-            with self._lock:
-                self._waiting -= 1
+            worker = self._idle.take(timeout)
+        except NoWorkerError as error:
+            raise self._no_worker(timeout, error) from None
         try:
             self._send(worker, task, snapshot, generation)
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -219,16 +213,20 @@ class QueryPool:
         return self._finish(worker, status, payload)
 
     async def run_async(self, task: QueryTask, snapshot: str, generation: int, timeout: float | None) -> Any:
-        """:meth:`run` for the event loop: the request waits for its answer without holding a thread.
-
-        When no worker is idle, or callers already wait for one, :meth:`run` waits on a thread, in turn with them.
-        """
-        worker = None if self._waiting else self._idle_worker()
+        """:meth:`run` for the event loop: the request waits for a worker, and then for its answer, without holding
+        a thread (a busy pool puts it in line with every other caller, :class:`IdleWorkers`)."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        worker = self._idle.take_nowait()
         if worker is None:
-            return await asyncio.to_thread(self.run, task, snapshot, generation, timeout)
+            try:
+                worker = await self._idle.take_async(timeout)
+            except NoWorkerError as error:
+                raise self._no_worker(timeout, error) from None
         try:
             self._send(worker, task, snapshot, generation)
-            if not await _readable(worker.connection, timeout):
+            remaining = None if deadline is None else max(0.0, deadline - loop.time())
+            if not await _readable(worker.connection, remaining):
                 await asyncio.to_thread(self._replace, worker)
                 raise _timeout_error(timeout)
             data = _inline_reply(worker.connection)
@@ -246,11 +244,10 @@ class QueryPool:
             return await asyncio.to_thread(self._finish, worker, status, payload)
         return self._finish(worker, status, payload)
 
-    def _idle_worker(self) -> _Worker | None:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            return None
+    def _no_worker(self, timeout: float | None, error: NoWorkerError) -> IpgraphError:
+        if self._closed:
+            return StoreUnavailableError(f"the query workers are shut down: {error}")
+        return QueryTimeoutError(f"no query worker became free within {timeout:g} s; try again")
 
     def _send(self, worker: _Worker, task: QueryTask, snapshot: str, generation: int) -> None:
         with self._lock:
@@ -271,7 +268,7 @@ class QueryPool:
         if status == "error" and payload[0] == "QueryMemoryError":
             self._replace(worker)
             raise _memory_error(self.limits)
-        self._idle.put(worker)
+        self._idle.give(worker)
         if status == "error":
             raise rebuild_error(payload, StoreUnavailableError)
         return payload
@@ -281,6 +278,7 @@ class QueryPool:
         with self._lock:
             self._closed = True
             workers, self._workers = self._workers, []
+        self._idle.close()  # callers still waiting for a worker are told now, not at their deadline
         for worker in workers:
             with contextlib.suppress(OSError):
                 worker.connection.send(None)
@@ -328,6 +326,6 @@ class QueryPool:
                 if self._closed:
                     replacement.process.kill()
                     return
-                self._idle.put(replacement)
+                self._idle.give(replacement)
 
         threading.Thread(target=start_replacement, name="ipgraph-query-respawn", daemon=True).start()
