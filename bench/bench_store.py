@@ -7,8 +7,9 @@ For each dataset (the plan alone, or the plan plus a synthetic dataset from benc
    and the same quads loaded into ``oxigraph load`` and into an in-memory pyoxigraph store;
 3. cold start: a second ``ipgraph serve`` on the loaded data directory, from spawn to the first canned answer;
 4. every canned query (defaults bound with a trailing VALUES block, the same text everywhere), one client,
-   sequential: ipgraph ``POST /sparql``, ``oxigraph serve`` ``POST /query`` (both SPARQL JSON over keep-alive
-   HTTP), pyoxigraph ``Store.query`` + JSON serialisation; medians and ratios;
+   sequential: ipgraph ``POST /sparql`` and ``oxigraph serve`` ``POST /query`` taking turns request by request
+   (both SPARQL JSON over keep-alive HTTP), then pyoxigraph ``Store.query`` + JSON serialisation; medians and
+   ratios;
 5. throughput of one small canned query at 16 connections (async httpx) on both servers.
 
 With ``--virtuoso``, only the canned-query comparison through ipgraph in remote mode on Virtuoso Open Source vs
@@ -205,16 +206,44 @@ def time_http(client: httpx.Client, url: str, text: str, runs: int) -> tuple[flo
     timings = []
     size = 0
     for number in range(runs + 1):
-        began = time.perf_counter()
-        response = client.post(url, data={"query": text}, headers={"Accept": JSON_RESULTS})
-        elapsed = time.perf_counter() - began
-        if response.status_code == 503:
+        timed = post_once(client, url, text)
+        if timed is None:
             return None
-        response.raise_for_status()
-        size = len(response.content)
+        elapsed, size = timed
         if number:
             timings.append(elapsed)
     return statistics.median(timings), size
+
+
+def time_http_side_by_side(
+    client: httpx.Client, urls: tuple[str, str], text: str, runs: int
+) -> tuple[float, float] | None:
+    """Median seconds of ``runs`` POSTs of ``text`` to each of two servers, taking turns request by request (one
+    warm-up each first), so a change in the machine's load between runs weighs on both alike. ``None`` when the
+    first server refused or stopped the query (a 503)."""
+    timings: tuple[list[float], list[float]] = ([], [])
+    for number in range(runs + 1):
+        order = (0, 1) if number % 2 else (1, 0)  # who goes first alternates too
+        for side in order:
+            timed = post_once(client, urls[side], text)
+            if timed is None:
+                if side == 0:
+                    return None
+                raise RuntimeError(f"{urls[side]} stopped a canned query")
+            if number:
+                timings[side].append(timed[0])
+    return statistics.median(timings[0]), statistics.median(timings[1])
+
+
+def post_once(client: httpx.Client, url: str, text: str) -> tuple[float, int] | None:
+    """Seconds for one POST of ``text`` and the body size; ``None`` for a 503."""
+    began = time.perf_counter()
+    response = client.post(url, data={"query": text}, headers={"Accept": JSON_RESULTS})
+    elapsed = time.perf_counter() - began
+    if response.status_code == 503:
+        return None
+    response.raise_for_status()
+    return elapsed, len(response.content)
 
 
 def time_in_process(store: ox.Store, text: str, runs: int) -> float:
@@ -289,14 +318,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
         ratios = []
         with httpx.Client(timeout=300) as client:
             for name, text in queries().items() if not args.skip_canned else ():
-                timed = time_http(client, f"{server.url}/sparql", text, runs)
+                timed = time_http_side_by_side(client, (f"{server.url}/sparql", f"{oxigraph.url}/query"), text, runs)
                 if timed is None:
                     print(f"| {name} | stopped (503: deadline or memory ceiling) | not run | | | |")
                     continue
-                ours = timed[0]
-                theirs_timed = time_http(client, f"{oxigraph.url}/query", text, runs)
-                assert theirs_timed is not None
-                theirs = theirs_timed[0]
+                ours, theirs = timed
                 local = time_in_process(memory, text, runs)
                 ratios.append(ours / theirs)
                 print(

@@ -143,7 +143,7 @@ def test_a_request_waiting_for_a_busy_worker_gets_its_deadline(store: EmbeddedSt
         runaway = asyncio.create_task(store.execute_async(QueryRequest(CARTESIAN_COUNT, JSON, timeout=60.0)))
         while _idle_workers(store) > 0:
             await asyncio.sleep(0)
-        with pytest.raises(QueryTimeoutError, match="no query worker became free within 0.5 s"):
+        with pytest.raises(QueryTimeoutError, match=r"no query worker became free within 0\.5 s"):
             await store.execute_async(QueryRequest(COUNT, JSON, timeout=0.5))
         cancelled = asyncio.create_task(store.execute_async(QueryRequest(COUNT, JSON, timeout=60.0)))
         while store.pool._idle.waiting_count() == 0:

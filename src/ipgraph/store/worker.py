@@ -11,9 +11,10 @@ replaced, and the caller gets :class:`QueryMemoryError`) and, unless the operato
 network namespace of its own, so the engine cannot connect anywhere even if the guard let a fetch through.
 
 :meth:`QueryPool.run_async` (the SPARQL endpoint's path) waits for an idle worker and then for its answer on the
-event loop, so a request needs no thread while it waits or its worker works. A worker sends a reply of up to :data:`INLINE_REPLY_BYTES` in one message
-(one write, one wake-up of the server), read on the loop; a longer one as a mark, then the reply, which the server
-reads on a thread, so copying a large answer never holds up other requests.
+event loop, so a request needs no thread while it waits or its worker works. A worker sends a reply of up to
+:data:`INLINE_REPLY_BYTES` in one message (one write, one wake-up of the server), read on the loop; a longer one
+as a mark, then the reply, which the server reads on a thread, so copying a large answer never holds up other
+requests.
 """
 
 from __future__ import annotations
