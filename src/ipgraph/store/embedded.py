@@ -140,9 +140,9 @@ class EmbeddedStore:
     async def execute_async(self, request: QueryRequest) -> QueryOutcome:
         """:meth:`execute` for the event loop, without a thread when it can.
 
-        When the snapshot of the latest write is open and a worker idle (the common case), the request goes to the
-        worker and its answer is awaited on the loop. After a write (a new snapshot to take), while a lock is held,
-        or with every worker busy, it runs as :meth:`execute` on a thread: nothing here waits on the loop.
+        When the snapshot of the latest write is open (the common case), the request waits on the loop for a worker
+        (in line with other callers when all are busy) and then for its answer. After a write (a new snapshot to
+        take) or while a lock is held, it runs as :meth:`execute` on a thread: nothing here blocks the loop.
         """
         task, timeout = self._protocol_task(request)
         reserved = self._reserve_current_snapshot()
