@@ -31,10 +31,10 @@ from rdflib.term import Identifier, Node
 
 from ipgraph.errors import RevalidationError, UnsupportedShapeError
 from ipgraph.reports.issues import Issue, MessageTemplates, issues_from_results
+from ipgraph.reports.plan_slice import PLAN_FILES, SHAPES_FILES, plan_context
 from ipgraph.reports.shape_compiler import FOCUS_LINK, CompiledCheck, CompiledShapes, DataProfile, compile_shapes
 from ipgraph.reports.sparql_rewrite import GRAPH_VARIABLE
 from ipgraph.reports.storage import VERSIONS_QUERY, StoredVersion, versions_from_rows
-from ipgraph.reports.validation import PLAN_FILES, SHAPES_FILES, plan_context
 from ipgraph.store.base import Store
 from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.store.terms import from_ox, to_ox, to_ox_named_node
@@ -168,11 +168,14 @@ class Dataset:
         for graph in graphs - {ox.DefaultGraph()}:
             self.store.extend(ox.Quad(quad.subject, quad.predicate, quad.object, graph) for quad in plan_links)
 
-    def keep_focus_sets(self, compiled: CompiledShapes) -> None:
-        """Compute each shape's focus nodes once and keep them where its checks start (see :class:`FocusSet`)."""
+    def keep_focus_sets(self, compiled: CompiledShapes, plan_checked: bool = False) -> None:
+        """Compute each shape's focus nodes once and keep them where its checks start (see :class:`FocusSet`).
+
+        ``plan_checked``: the caller already made sure the plan holds no focus nodes (it asks once per
+        compilation, not once per report)."""
         skip = self._versions_only()
         for focus in compiled.focus_sets:
-            if self.store.query(focus.plan_query):
+            if not plan_checked and self.store.query(focus.plan_query):
                 raise RevalidationError(
                     f"the plan itself holds focus nodes of {focus.shape}; re-validation checks reports only"
                 )

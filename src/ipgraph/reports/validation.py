@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import re
 import threading
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,41 +33,24 @@ from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SH, SKOS, TIME
+from rdflib.namespace import DCTERMS, RDF, SH
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
-from ipgraph.errors import ValidationCancelledError
+from ipgraph.errors import UnsupportedShapeError, ValidationCancelledError
+from ipgraph.reports.compiled_shacl import CompiledShacl
 from ipgraph.reports.issues import ExtraResult, Issue, MessageTemplates, Severity, add_results, issues_from_results
 from ipgraph.reports.parsing import parse_report
+from ipgraph.reports.plan_slice import CONTEXT_CLASSES, PLAN_FILES, PLAN_PREDICATES, SHAPES_FILES, plan_context
 from ipgraph.reports.plausibility import PlausibilityBands, check_plausibility
 from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 from ipgraph.store.scratch import ScratchStore
-from ipgraph.vocab import CANONICAL_BASE, IPG, IPR, SDMX_ATTRIBUTE, sparql_prologue
+from ipgraph.vocab import CANONICAL_BASE, IPG, sparql_prologue
 
-#: The shapes every report is checked against; their hash is the shapes version recorded with each stored report.
-SHAPES_FILES: tuple[str, ...] = ("shapes/report.shapes.ttl",)
-#: Files the plan slice is taken from (docs/model.md, named graphs); ontology/reports.ttl holds the duty statuses.
-PLAN_FILES: tuple[str, ...] = (
-    "data/plan.ttl",
-    "data/organisations.ttl",
-    "data/organisation-changes.ttl",
-    "data/ip-categories.ttl",
-    "data/code-lists.ttl",
-    "ontology/reports.ttl",
-)
-
-# What the shapes look up in the plan: the classes sh:class checks (and labels for messages), the code lists
-# sh:hasValue checks, who holds which duty, successors and group members, indicator units, and the deadline.
-# The rest of the plan (its text, its parts) stays out of the data graph: a small graph keeps validation fast.
-_CONTEXT_CLASSES = (IPG.Duty, ORG.Organization, IPG.OrganizationGroup)
-_CONTEXT_SCHEMES = (IPR.indicators, IPR["ip-categories"], IPR["training-levels"], IPR["duty-statuses"])
-_CONTEXT_LINKS = (FOAF.member, IPG.successor, IPG.deadline, TIME.month, TIME.day)
-# Predicates only the plan may use: a report using them would redefine what the shapes check it against.
-_PLAN_PREDICATES = frozenset(
-    {PROV.qualifiedAssociation, PROV.agent, PROV.hadRole, SKOS.inScheme, IPG.isCumulative, *_CONTEXT_LINKS}
-)
+#: What runs the report shapes: their compiled SPARQL checks (the default), or pySHACL (the reference).
+ShaclEngine = typing.Literal["compiled", "pyshacl"]
+_LOG = logging.getLogger(__name__)
 
 _PYSHACL_OPTIONS = {"advanced": True, "inference": "none", "inplace": True, "allow_warnings": True}
 
@@ -147,16 +132,18 @@ class ValidationOutcome:
 class ReportValidator:
     """Validates reports; build it once (:meth:`from_project`) and share it between threads."""
 
-    def __init__(self, shapes: Graph, plan: Graph, shapes_version: str) -> None:
+    def __init__(self, shapes: Graph, plan: Graph, shapes_version: str, engine: ShaclEngine = "compiled") -> None:
         self._shapes_source = shapes
         self._templates = MessageTemplates.from_shapes(shapes)
         self._context = plan_context(plan)
         self._bands = PlausibilityBands.from_plan(plan)
         self.shapes_version = shapes_version
         self._local = threading.local()
+        self._compiled = CompiledShacl(shapes, self._context) if engine == "compiled" else None
+        self._fallback_lock = threading.Lock()
 
     @classmethod
-    def from_project(cls, project_dir: Path) -> ReportValidator:
+    def from_project(cls, project_dir: Path, engine: ShaclEngine = "compiled") -> ReportValidator:
         """Parse the report shapes and the plan's graphs of the checkout at ``project_dir``, once."""
         shapes = Graph()
         digest = hashlib.sha256()
@@ -167,7 +154,12 @@ class ReportValidator:
         plan = Graph()
         for name in PLAN_FILES:
             plan.parse(project_dir / name, format="turtle")
-        return cls(shapes, plan, digest.hexdigest())
+        return cls(shapes, plan, digest.hexdigest(), engine)
+
+    @property
+    def engine(self) -> ShaclEngine:
+        """What runs the shapes now: the compiled checks, or pySHACL (chosen, or fallen back to)."""
+        return "compiled" if self._compiled is not None else "pyshacl"
 
     @property
     def shapes_graph(self) -> Graph:
@@ -195,8 +187,8 @@ class ReportValidator:
         elif len(reports) > 1:
             extra.append(_several_reports(reports))
         the_report = reports[0] if len(reports) == 1 else None
-        state = self._thread_state()
-        added = [triple for triple in _own_triples(report, extra) if triple not in state.data]
+        # Triples the plan slice holds already are left out, so each is in the data once (counts stay right).
+        added = [triple for triple in _own_triples(report, extra) if triple not in self._context]
         # Lateness is judged only for a report that carries its date: without one the report is refused for the
         # missing date, and a lateness computed from the day of receipt would be a second finding for one cause.
         dated = the_report is not None and (the_report, DCTERMS.issued, None) in report
@@ -207,14 +199,7 @@ class ReportValidator:
             and (the_report, DCTERMS.dateSubmitted, None) not in report
         ):
             added.append((the_report, DCTERMS.dateSubmitted, RdfLiteral(today)))
-        # The thread's data graph holds the plan slice; the report is added for this run and taken out after.
-        state.data.add_all(added)
-        state.data.cancelled = cancelled
-        try:
-            results = self._run_shacl(state)
-        finally:
-            state.data.cancelled = None
-            state.data.remove_all(added)
+        results = self._shacl(added, cancelled)
         if cancelled is not None and cancelled.is_set():  # reading thousands of results is a step of its own
             raise ValidationCancelledError("the validation was cancelled: its client went away or was answered")
         earlier = earlier_reports() if callable(earlier_reports) else earlier_reports
@@ -236,12 +221,38 @@ class ReportValidator:
         """pySHACL's report for the plan slice plus ``triples``, exactly as :meth:`validate` runs it but without
         ipgraph's own checks: the reference the whole-store re-validation (reports.revalidation) is tested against.
         """
+        return self._pyshacl([triple for triple in triples if triple not in self._context], None)
+
+    def compiled_results(self, triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+        """The compiled checks' report for the plan slice plus ``triples`` (what :meth:`validate` runs by default),
+        for comparison with :meth:`shacl_results`."""
+        if self._compiled is None:
+            raise UnsupportedShapeError("this validator runs pySHACL only")
+        return self._compiled.results([triple for triple in triples if triple not in self._context])
+
+    def _shacl(self, added: list[tuple[Node, Node, Node]], cancelled: threading.Event | None) -> Graph:
+        """The SHACL report for the plan slice plus ``added``: from the compiled checks, or from pySHACL when the
+        shapes hold something the compiler does not know (a warning says so, once)."""
+        compiled = self._compiled
+        if compiled is not None:
+            try:
+                return compiled.results(added, cancelled)
+            except UnsupportedShapeError as error:
+                with self._fallback_lock:
+                    if self._compiled is not None:
+                        self._compiled = None
+                        _LOG.warning("report shapes run with pySHACL from now on: %s", error)
+        return self._pyshacl(added, cancelled)
+
+    def _pyshacl(self, added: list[tuple[Node, Node, Node]], cancelled: threading.Event | None) -> Graph:
+        # The thread's data graph holds the plan slice; the report is added for this run and taken out after.
         state = self._thread_state()
-        added = [triple for triple in triples if triple not in state.data]
         state.data.add_all(added)
+        state.data.cancelled = cancelled
         try:
             return self._run_shacl(state)
         finally:
+            state.data.cancelled = None
             state.data.remove_all(added)
 
     def _run_shacl(self, state: _ThreadState) -> Graph:
@@ -421,31 +432,6 @@ def _with_inline_prefixes(shapes: Graph) -> Graph:
     return copy
 
 
-def plan_context(plan: Graph) -> Graph:
-    """The slice of the plan the report shapes consult (see ``_CONTEXT_CLASSES`` and its neighbours)."""
-    context = Graph()
-    for cls in _CONTEXT_CLASSES:
-        for subject in plan.subjects(RDF.type, cls):
-            context.add((subject, RDF.type, cls))
-            for label in plan.objects(subject, RDFS.label):
-                context.add((subject, RDFS.label, label))
-    for duty in plan.subjects(RDF.type, IPG.Duty):
-        for association in plan.objects(duty, PROV.qualifiedAssociation):
-            context.add((duty, PROV.qualifiedAssociation, association))
-            for predicate in (PROV.agent, PROV.hadRole):
-                for value in plan.objects(association, predicate):
-                    context.add((association, predicate, value))
-    for scheme in _CONTEXT_SCHEMES:
-        for concept in plan.subjects(SKOS.inScheme, scheme):
-            context.add((concept, SKOS.inScheme, scheme))
-            for unit in plan.objects(concept, SDMX_ATTRIBUTE.unitMeasure):
-                context.add((concept, SDMX_ATTRIBUTE.unitMeasure, unit))
-    for predicate in _CONTEXT_LINKS:
-        for triple in plan.triples((None, predicate, None)):
-            context.add(triple)
-    return context
-
-
 def _own_triples(report: Graph, extra: list[ExtraResult]) -> Iterable[tuple[Node, Node, Node]]:
     """The report's triples, without those that would change what the plan says (each refused as a violation).
 
@@ -459,7 +445,7 @@ def _own_triples(report: Graph, extra: list[ExtraResult]) -> Iterable[tuple[Node
         subject, predicate, value = triple
         if isinstance(subject, URIRef) and str(subject).startswith(CANONICAL_BASE):
             refused_subjects.add(subject)
-        elif predicate in _PLAN_PREDICATES or (predicate == RDF.type and value in _CONTEXT_CLASSES):
+        elif predicate in PLAN_PREDICATES or (predicate == RDF.type and value in CONTEXT_CLASSES):
             refused_terms.add(triple)
         else:
             yield triple
@@ -535,6 +521,7 @@ __all__ = [
     "Issue",
     "ReportValidator",
     "Severity",
+    "ShaclEngine",
     "ValidationCancelledError",
     "ValidationOutcome",
     "parse_report",
