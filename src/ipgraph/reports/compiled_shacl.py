@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -62,7 +62,8 @@ class CompiledShacl:
                 findings.extend(run_check(dataset, check))
         finally:
             _clear_named_graphs(dataset)
-        return results_graph(findings, self._shapes)
+        # Thousands of findings take seconds to write out: a cancellation is looked at every few hundred.
+        return results_graph(_watched(findings, cancelled), self._shapes)
 
     def compiled_for(self, profile: DataProfile, dataset: Dataset) -> CompiledShapes:
         """The shapes compiled for ``profile``, from the cache when they were compiled before."""
@@ -104,6 +105,13 @@ class CompiledShacl:
 def _stop_if_cancelled(cancelled: threading.Event | None) -> None:
     if cancelled is not None and cancelled.is_set():
         raise ValidationCancelledError("the validation was cancelled: its client went away or was answered")
+
+
+def _watched(findings: list[Finding], cancelled: threading.Event | None) -> Iterator[Finding]:
+    for index, finding in enumerate(findings):
+        if index % 256 == 0:
+            _stop_if_cancelled(cancelled)
+        yield finding
 
 
 def _clear_named_graphs(dataset: Dataset) -> None:
