@@ -1,12 +1,13 @@
 """Benchmark of report validation (issue 4): latency of one report, and re-validating every stored report.
 
 1. Latency of validating one typical report (data/examples/valid/so-khoa-hoc-va-cong-nghe-2023.ttl):
-   in-process with :class:`ipgraph.reports.validation.ReportValidator` (pySHACL, advanced mode, the plan's
-   context), and through HTTP (``POST /reports/validate``, Turtle in, JSON out) against the service running as
-   its own process on 127.0.0.1 — warm: the first requests are not counted — on a quiet server and then, on the
-   same server, while ``--query-clients`` (8) clients send ``POST /sparql`` without pause. Each server runs twice in
-   one benchmark run: validating in its own process (``IPGRAPH_VALIDATION_WORKERS=0``, the earlier design) and in
-   validation worker processes (the default). Goals: HTTP p50 ≤ 30 ms quiet, ≤ 45 ms under the query load.
+   in-process with :class:`ipgraph.reports.validation.ReportValidator` (the shapes' compiled checks over the
+   plan's context; pySHACL before issue 14), and through HTTP (``POST /reports/validate``, Turtle in, JSON out)
+   against the service running as its own process on 127.0.0.1 — warm: the first requests are not counted — on a
+   quiet server and then, on the same server, while ``--query-clients`` (8) clients send ``POST /sparql`` without
+   pause. Each server runs twice in one benchmark run: validating in its own process
+   (``IPGRAPH_VALIDATION_WORKERS=0``, the earlier design) and in validation worker processes (the default).
+   Goals: HTTP p50 ≤ 30 ms quiet, ≤ 45 ms under the query load.
 2. Re-validation after a shapes change: N report versions (default 10,000, variants of the example report
    over the years 2021–2030) are stored in an embedded store, one named graph per version as the service
    stores them; then every version is read back and validated again, spread over a process pool (one
@@ -427,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"validator built (shapes and plan parsed) in {time.perf_counter() - started:.2f} s")
 
     in_process = time_in_process(validator, report, args.runs, args.warmup)
-    print(in_process.line("in-process validator (pySHACL)"))
+    print(in_process.line(f"in-process validator ({validator.engine})"))
     if not args.skip_http:
         servers = {"in the server process": 0, "in validation workers": args.validation_workers}
         print(

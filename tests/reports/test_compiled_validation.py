@@ -10,10 +10,10 @@ cancellation, and must fall back to pySHACL for shapes its compiler does not kno
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

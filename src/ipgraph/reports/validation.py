@@ -1,10 +1,13 @@
 """Validate an annual report against shapes/report.shapes.ttl with the plan as data, plus checks across years.
 
-pySHACL is owned here (STYLE: one owner module per library). The shapes and the plan are parsed once, in
-:meth:`ReportValidator.from_project`; each :meth:`ReportValidator.validate` call builds a small data graph (the
-slice of the plan the shapes consult, plus the report) and runs pySHACL with SHACL-SPARQL (``advanced=True``)
-and no inference, in place, so nothing is cloned. Each thread keeps its own parsed shapes, so calls from
-several worker threads never share pySHACL's caches.
+The shapes and the plan are parsed once, in :meth:`ReportValidator.from_project`. By default each
+:meth:`ReportValidator.validate` call runs the shapes as compiled SPARQL checks over the slice of the plan the
+shapes consult plus the report (:mod:`ipgraph.reports.compiled_shacl`), about three times faster than pySHACL.
+
+pySHACL is owned here (STYLE: one owner module per library) and stays the reference and the fallback: for shapes
+the compiler does not know, and with ``engine="pyshacl"``, it runs with SHACL-SPARQL (``advanced=True``) and no
+inference, in place over a small data graph, so nothing is cloned. Each thread keeps its own parsed shapes, so
+calls from several worker threads never share pySHACL's caches.
 
 >>> validator = ReportValidator.from_project(PROJECT)  # PROJECT: a checkout of ipgraph
 >>> report = Graph().parse(data="<urn:r> a <https://w3id.org/ipgraph/def#AnnualReport> .", format="turtle")
@@ -175,10 +178,11 @@ class ReportValidator:
     ) -> ValidationOutcome:
         """Check ``report`` against the shapes and the plan, and against ``earlier_reports`` for plausibility.
 
-        ``earlier_reports`` may be a function giving them: it is called only once pySHACL has finished, so a
+        ``earlier_reports`` may be a function giving them: it is called only once the shapes are checked, so a
         caller can fetch them meanwhile. ``today`` is the date the service receives the report: when given and the
         report has no dcterms:dateSubmitted, timeliness is judged by it. ``report`` itself is never modified. Setting
-        ``cancelled`` stops the run with :class:`ValidationCancelledError` at pySHACL's next look at the data.
+        ``cancelled`` stops the run with :class:`ValidationCancelledError` before the next compiled check (or at
+        pySHACL's next look at the data).
         """
         extra: list[ExtraResult] = []
         reports = sorted(set(report.subjects(RDF.type, IPG.AnnualReport)), key=str)
