@@ -34,6 +34,7 @@ def test_environment_then_overrides() -> None:
         ({"IPGRAPH_STORE_MODE": "cloud"}, "store_mode must be one of"),
         ({"IPGRAPH_STORE_MODE": "remote"}, "needs remote_query_url"),
         ({"IPGRAPH_BASE_IRI": "https://example.org/x"}, "base_iri must end with '/'"),
+        ({"IPGRAPH_VALIDATION_ENGINE": "fast"}, "validation_engine must be one of"),
     ],
 )
 def test_bad_values_say_what_to_fix(environ: dict[str, str], message: str) -> None:

@@ -31,7 +31,10 @@ from ipgraph.reports.issues import Issue, MessageTemplates, issues_from_results
 from ipgraph.reports.parsing import REPORT_FORMATS, parse_report
 from ipgraph.reports.plan_slice import plan_context
 from ipgraph.reports.shape_compiler import DataProfile, compile_shapes
+from ipgraph.reports.submission import ReportService
 from ipgraph.reports.validation import ReportValidator, ValidationOutcome
+from ipgraph.settings import Settings
+from ipgraph.store.embedded import EmbeddedStore
 from ipgraph.vocab import IPG
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -330,3 +333,20 @@ def test_an_issue_about_the_report_names_the_report(compiled: ReportValidator) -
     assert outcome.report == URIRef("urn:example:report:report")
     assert "urn:example:report:report" in {issue.focus for issue in outcome.issues}
     assert (URIRef("urn:example:report:report"), RDF.type, IPG.AnnualReport) in _attack("")
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["in process", "in a worker"])
+def test_the_engine_setting_reaches_the_validator(tmp_path: Path, embedded_store: EmbeddedStore, workers: int) -> None:
+    """A year with a final line break is where the engines part (:data:`SPEC_OVER_PYSHACL`): pySHACL lets it pass,
+    the compiled checks refuse it; so the answer shows which engine judged the upload."""
+    body = _valid().replace('"2027"^^xsd:gYear', '"2027\\n"^^xsd:gYear')
+    assert body != _valid()
+    judged: dict[str, bool] = {}
+    for engine in ("compiled", "pyshacl"):
+        settings = Settings(data_dir=tmp_path / engine, project_dir=PROJECT, validation_workers=workers)
+        service = ReportService.from_settings(replace(settings, validation_engine=engine), embedded_store)
+        try:
+            judged[engine] = service.check(body.encode("utf-8"), "text/turtle").outcome.conforms
+        finally:
+            service.close()
+    assert judged == {"compiled": False, "pyshacl": True}

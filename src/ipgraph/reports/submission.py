@@ -28,7 +28,7 @@ from ipgraph.reports.storage import ReportArchive, ReportKey, check_year, prepar
 from ipgraph.reports.upload import claimed_key, receive_report
 from ipgraph.reports.validation import ReportValidator, ValidationOutcome
 from ipgraph.reports.validation_pool import Upload, ValidationPool
-from ipgraph.settings import Settings
+from ipgraph.settings import Settings, ValidationEngine
 from ipgraph.store.base import Store
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class ReportService:
         read_only: bool = False,
         clock: Clock | None = None,
         validation_workers: int = 0,
+        validation_engine: ValidationEngine = "compiled",
     ) -> None:
         self.archive = ReportArchive(store)
         self.project_dir = project_dir
@@ -69,8 +70,13 @@ class ReportService:
         self._validator_lock = threading.Lock()
         self._key_locks: dict[ReportKey, threading.Lock] = {}
         self._key_locks_lock = threading.Lock()
+        self._engine: ValidationEngine = validation_engine
         #: The worker processes validations run in (``None``: in this process, as ``ipgraph validate`` does).
-        self.pool = ValidationPool(validation_workers, project_dir) if validation_workers > 0 else None
+        self.pool = (
+            ValidationPool(validation_workers, project_dir, engine=validation_engine)
+            if validation_workers > 0
+            else None
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Store) -> ReportService:
@@ -82,6 +88,7 @@ class ReportService:
             limits=SubmissionLimits.from_settings(settings),
             read_only=settings.read_only,
             validation_workers=settings.validation_worker_count(),
+            validation_engine=settings.validation_engine,
         )
 
     @property
@@ -89,7 +96,7 @@ class ReportService:
         """The shapes and plan graphs, parsed once on first use."""
         with self._validator_lock:
             if self._validator is None:
-                self._validator = ReportValidator.from_project(self.project_dir)
+                self._validator = ReportValidator.from_project(self.project_dir, self._engine)
             return self._validator
 
     def prepare(self) -> None:

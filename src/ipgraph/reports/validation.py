@@ -23,7 +23,6 @@ import hashlib
 import logging
 import re
 import threading
-import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +46,11 @@ from ipgraph.reports.issues import ExtraResult, Issue, MessageTemplates, Severit
 from ipgraph.reports.parsing import parse_report
 from ipgraph.reports.plan_slice import CONTEXT_CLASSES, PLAN_FILES, PLAN_PREDICATES, SHAPES_FILES, plan_context
 from ipgraph.reports.plausibility import PlausibilityBands, check_plausibility
+from ipgraph.settings import ValidationEngine
 from ipgraph.sparql_parser_lock import SPARQL_PARSER_LOCK
 from ipgraph.store.scratch import ScratchStore
 from ipgraph.vocab import CANONICAL_BASE, IPG, sparql_prologue
 
-#: What runs the report shapes: their compiled SPARQL checks (the default), or pySHACL (the reference).
-ShaclEngine = typing.Literal["compiled", "pyshacl"]
 _LOG = logging.getLogger(__name__)
 
 _PYSHACL_OPTIONS = {"advanced": True, "inference": "none", "inplace": True, "allow_warnings": True}
@@ -135,7 +133,7 @@ class ValidationOutcome:
 class ReportValidator:
     """Validates reports; build it once (:meth:`from_project`) and share it between threads."""
 
-    def __init__(self, shapes: Graph, plan: Graph, shapes_version: str, engine: ShaclEngine = "compiled") -> None:
+    def __init__(self, shapes: Graph, plan: Graph, shapes_version: str, engine: ValidationEngine = "compiled") -> None:
         self._shapes_source = shapes
         self._templates = MessageTemplates.from_shapes(shapes)
         self._context = plan_context(plan)
@@ -146,7 +144,7 @@ class ReportValidator:
         self._fallback_lock = threading.Lock()
 
     @classmethod
-    def from_project(cls, project_dir: Path, engine: ShaclEngine = "compiled") -> ReportValidator:
+    def from_project(cls, project_dir: Path, engine: ValidationEngine = "compiled") -> ReportValidator:
         """Parse the report shapes and the plan's graphs of the checkout at ``project_dir``, once."""
         shapes = Graph()
         digest = hashlib.sha256()
@@ -160,7 +158,7 @@ class ReportValidator:
         return cls(shapes, plan, digest.hexdigest(), engine)
 
     @property
-    def engine(self) -> ShaclEngine:
+    def engine(self) -> ValidationEngine:
         """What runs the shapes now: the compiled checks, or pySHACL (chosen, or fallen back to)."""
         return "compiled" if self._compiled is not None else "pyshacl"
 
@@ -525,8 +523,8 @@ __all__ = [
     "Issue",
     "ReportValidator",
     "Severity",
-    "ShaclEngine",
     "ValidationCancelledError",
+    "ValidationEngine",
     "ValidationOutcome",
     "parse_report",
     "plan_context",

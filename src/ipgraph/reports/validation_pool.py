@@ -44,6 +44,7 @@ from ipgraph.errors import IpgraphError, ValidationCancelledError, ValidationWor
 from ipgraph.reports.storage import ReportKey
 from ipgraph.reports.upload import claimed_key, receive_report
 from ipgraph.reports.validation import ReportValidator, ValidationOutcome
+from ipgraph.settings import ValidationEngine
 from ipgraph.store.processes import (
     WorkerLimits,
     WorkerStartError,
@@ -84,12 +85,14 @@ class Upload:
 # -- the worker's side ------------------------------------------------------------------------------------
 
 
-def serve_validations(connection: Connection, project_dir: Path, limits: WorkerLimits) -> None:
+def serve_validations(
+    connection: Connection, project_dir: Path, limits: WorkerLimits, engine: ValidationEngine = "compiled"
+) -> None:
     """A worker's loop: build the validator, report ready, then validate uploads until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server process, which stops us
     isolation_failure = apply_limits(limits)
     try:
-        validator = ReportValidator.from_project(project_dir)
+        validator = ReportValidator.from_project(project_dir, engine)
         validator.validate(Graph())  # harvest the shapes now, not during the first request
     except Exception as error:  # a broken shapes file: say so, the parent answers 503 with the reason
         connection.send(("failed", f"{error!r}"))
@@ -173,7 +176,13 @@ class _StartFailure:
 class ValidationPool:
     """Up to ``size`` validation worker processes; :meth:`validate` judges an upload on one of them."""
 
-    def __init__(self, size: int, project_dir: Path, limits: WorkerLimits | None = None) -> None:
+    def __init__(
+        self,
+        size: int,
+        project_dir: Path,
+        limits: WorkerLimits | None = None,
+        engine: ValidationEngine = "compiled",
+    ) -> None:
         if size < 1:
             raise ValueError("a validation pool needs at least one worker")
         self.limits = limits or WorkerLimits(memory_mb=VALIDATION_MEMORY_MB)
@@ -181,6 +190,7 @@ class ValidationPool:
         self.isolation_failure: str | None = None
         self._size = size
         self._project_dir = project_dir
+        self._engine: ValidationEngine = engine
         self._context = multiprocessing.get_context("forkserver")
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
@@ -303,7 +313,7 @@ class ValidationPool:
         started: _Worker | _StartFailure
         try:
             process, connection, (word, detail) = start_worker(
-                self._context, serve_validations, (self._project_dir, self.limits), "ipgraph-validation"
+                self._context, serve_validations, (self._project_dir, self.limits, self._engine), "ipgraph-validation"
             )
         except WorkerStartError as error:
             started = _StartFailure(f"a report validation worker did not start: {error}")
