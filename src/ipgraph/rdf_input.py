@@ -152,10 +152,21 @@ def _parse_with_rdflib(graph: Graph, source: str | bytes, chosen: Format, base_i
 
 
 def _check_iris(graph: Graph, source: str | bytes, chosen: Format, base_iri: str) -> None:
-    """Refuse an IRI the store could not hold (rdflib's RDF/XML and JSON-LD parsers keep ``<a b>`` as it is)."""
+    """Refuse what the store could not hold: an IRI with characters IRIs cannot have (rdflib's RDF/XML and JSON-LD
+    parsers keep ``<a b>`` as it is), and a statement whose subject is a literal (rdflib's JSON-LD parser makes one
+    of a ``@reverse`` property whose value is not a node, which RDF does not allow)."""
     contexts = graph.contexts() if isinstance(graph, Dataset) else [graph]
     for context in contexts:
         for triple in context:
+            if isinstance(triple[0], Literal):
+                line, column = _locate(source, str(triple[0]), base_iri)
+                raise RdfSyntaxError(
+                    f"{chosen.media_type} error at line {line}, column {column}: the literal {str(triple[0])!r} "
+                    f"would be the subject of a statement about <{triple[1]}>; in RDF only an IRI or a blank node "
+                    "can be (in JSON-LD, the values of a @reverse property must be nodes)",
+                    line=line,
+                    column=column,
+                )
             for term in triple:
                 if isinstance(term, URIRef) and IRI_FORBIDDEN.search(term):
                     line, column = _locate(source, str(term), base_iri)

@@ -287,6 +287,16 @@ PARSER_ERRORS = {
     "jsonld-term-number": (JSON_LD, '{"@context": {"p": 5}, "@id": "https://e/a", "p": 1}', ["term definition"]),
     "jsonld-reverse-number": (JSON_LD, '{"@id": "https://e/a", "@reverse": 5}', ["@reverse"]),
     "jsonld-graph-number": (JSON_LD, '{"@graph": 5}', ["@graph"]),
+    "jsonld-reverse-value": (
+        JSON_LD,
+        '{"@id": "https://e/a",\n "@reverse": {"https://e/p": {"@value": "x"}}}',
+        ["literal 'x'", "@reverse", "line 2"],
+    ),
+    "jsonld-reverse-term-string": (
+        JSON_LD,
+        '{"@context": {"r": {"@reverse": "https://e/p"}}, "@id": "https://e/a", "r": "plain"}',
+        ["literal 'plain'", "subject"],
+    ),
 }
 
 
