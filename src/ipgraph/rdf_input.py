@@ -108,7 +108,7 @@ def _parse_into(graph: Graph, data: bytes, chosen: Format, base_iri: str, limits
     if chosen is JSON_LD:
         check_json_ld(source if isinstance(source, str) else "", max_depth=limits.max_json_depth)
     _parse_with_rdflib(graph, source, chosen, base_iri)
-    _check_iris(graph, source, chosen, base_iri)
+    _check_terms(graph, source, chosen, base_iri)
 
 
 def _add_statements(graph: Graph, text: str, chosen: Format, base_iri: str) -> None:
@@ -151,7 +151,7 @@ def _parse_with_rdflib(graph: Graph, source: str | bytes, chosen: Format, base_i
         raise RdfSyntaxError(f"{chosen.media_type} error{where}: {error}", line=bad_line or 1, column=1) from None
 
 
-def _check_iris(graph: Graph, source: str | bytes, chosen: Format, base_iri: str) -> None:
+def _check_terms(graph: Graph, source: str | bytes, chosen: Format, base_iri: str) -> None:
     """Refuse what the store could not hold: an IRI with characters IRIs cannot have (rdflib's RDF/XML and JSON-LD
     parsers keep ``<a b>`` as it is), and a statement whose subject is a literal (rdflib's JSON-LD parser makes one
     of a ``@reverse`` property whose value is not a node, which RDF does not allow)."""

@@ -292,6 +292,11 @@ PARSER_ERRORS = {
         '{"@id": "https://e/a",\n "@reverse": {"https://e/p": {"@value": "x"}}}',
         ["literal 'x'", "@reverse", "line 2"],
     ),
+    "jsonld-reverse-value-bare-cr": (
+        JSON_LD,
+        '{"@id": "https://e/a",\r "@reverse": {"https://e/p": {"@value": "y"}}}',
+        ["literal 'y'", "@reverse"],
+    ),
     "jsonld-reverse-term-string": (
         JSON_LD,
         '{"@context": {"r": {"@reverse": "https://e/p"}}, "@id": "https://e/a", "r": "plain"}',
